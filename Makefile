@@ -1,0 +1,36 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both install what they need.
+SHELL := /bin/bash
+DATA ?= $(CURDIR)/var
+LISTEN ?= 127.0.0.1:8443
+CONFIG ?= Debug
+BIN := Eve.Appliance/bin/$(CONFIG)/net10.0/eve-appliance
+TEST_FILTER ?=
+RESULTS := $(CURDIR)/artifacts/test-results
+
+.PHONY: setup build run test bench publish clean
+
+setup:
+	@scripts/setup
+
+build: setup
+	dotnet build eve.appliance.sln -c $(CONFIG) --no-restore -v q -nologo
+
+run: build
+	$(BIN) run --data-dir $(DATA) --listen $(LISTEN)
+
+test: build
+	@rm -rf $(RESULTS)
+	@status=0; dotnet test eve.appliance.sln -c $(CONFIG) --no-build -nologo -v q \
+	  --logger "trx" --logger "console;verbosity=minimal" --results-directory $(RESULTS) \
+	  $(if $(TEST_FILTER),--filter "$(TEST_FILTER)") || status=$$?; \
+	python3 scripts/test-summary.py $(RESULTS) || status=1; exit $$status
+
+bench: build
+	scripts/bench
+
+publish: setup
+	dotnet publish Eve.Appliance/Eve.Appliance.csproj -c Release -r linux-x64 --self-contained \
+	  -p:PublishSingleFile=true -o artifacts/publish
+
+clean:
+	rm -rf artifacts var Eve.Appliance/bin Eve.Appliance/obj Eve.Appliance.Tests/bin Eve.Appliance.Tests/obj
