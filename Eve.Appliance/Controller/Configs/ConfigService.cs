@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Eve.Appliance.Api.Envelope;
+using Eve.Appliance.Controller.Pki;
+using Eve.Appliance.Store;
+using Google.Protobuf;
+using Org.Lfedge.Eve.Config;
+
+namespace Eve.Appliance.Controller.Configs;
+
+/// <summary>
+/// Each device's EdgeDevConfig: stored, versioned, hashed, and answered. The signed ConfigResponse
+/// is built once per change and cached, so an unchanged-config poll is a string compare (304) and a
+/// changed one is a cached byte array.
+/// </summary>
+internal sealed class ConfigService(ControllerStore store, ControllerPki pki, ControllerOptions options)
+{
+    private readonly ConcurrentDictionary<string, Answer> _answers = new(StringComparer.Ordinal);
+    private readonly Lock _writeLock = new();
+
+    /// <summary>The config a device gets, its hash, and the signed ConfigResponse envelope.</summary>
+    public sealed record Answer(string Hash, EdgeDevConfig Config, byte[] SignedResponse, int Version);
+
+    public Answer Get(string deviceId) => _answers.GetOrAdd(deviceId, Build);
+
+    public ConfigDoc? Stored(string deviceId) => store.Configs.FindById(deviceId);
+
+    /// <summary>Stores the default config for a new device (no-op when one exists).</summary>
+    public void EnsureDefault(string deviceId)
+    {
+        lock (_writeLock)
+        {
+            if (store.Configs.FindById(deviceId) != null) return;
+            var config = DefaultDeviceConfig.For(deviceId, options);
+            store.Configs.Insert(new ConfigDoc { Id = deviceId, Config = config.ToByteArray(), Version = 1, UpdatedAt = DateTime.UtcNow, IsDefault = true });
+            _answers.TryRemove(deviceId, out _);
+        }
+    }
+
+    /// <summary>Validates and stores an operator's config; bumps the version (and so the hash).</summary>
+    public Answer Set(string deviceId, EdgeDevConfig config)
+    {
+        var problems = ConfigValidator.Validate(config, deviceId);
+        if (problems.Count > 0)
+            throw ApiError.BadRequest($"config for device {deviceId} is invalid:\n  - " + string.Join("\n  - ", problems));
+        lock (_writeLock)
+        {
+            var doc = store.Configs.FindById(deviceId) ?? new ConfigDoc { Id = deviceId };
+            var version = doc.Version + 1;
+            config = config.Clone();
+            config.Id ??= new UUIDandVersion();
+            config.Id.Uuid = deviceId;
+            config.Id.Version = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            doc.Config = config.ToByteArray();
+            doc.Version = version;
+            doc.UpdatedAt = DateTime.UtcNow;
+            doc.IsDefault = false;
+            store.Configs.Upsert(doc);
+            _answers.TryRemove(deviceId, out _);
+        }
+        return Get(deviceId);
+    }
+
+    public void Forget(string deviceId)
+    {
+        lock (_writeLock)
+        {
+            store.Configs.Delete(deviceId);
+            _answers.TryRemove(deviceId, out _);
+        }
+    }
+
+    private Answer Build(string deviceId)
+    {
+        var doc = store.Configs.FindById(deviceId) ?? throw ApiError.NotFound($"no config stored for device {deviceId}");
+        var config = EdgeDevConfig.Parser.ParseFrom(doc.Config);
+        // The cert hash goes in before hashing, so a signing-cert rollover changes the config hash and
+        // devices refetch /certs (WIRE A.4).
+        config.ControllercertConfighash = pki.CertsConfigHash;
+        var bytes = config.ToByteArray();
+        var hash = HashOf(bytes);
+        var response = new ConfigResponse { Config = config, ConfigHash = hash };
+        var signed = AuthContainers.Seal(response, pki).ToByteArray();
+        return new Answer(hash, config, signed, doc.Version);
+    }
+
+    /// <summary>base64url (with padding) of SHA-256 over the EdgeDevConfig bytes, as the vectors do.</summary>
+    public static string HashOf(ReadOnlySpan<byte> configBytes) =>
+        Convert.ToBase64String(SHA256.HashData(configBytes)).Replace('+', '-').Replace('/', '_');
+}

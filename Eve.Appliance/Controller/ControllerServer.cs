@@ -1,0 +1,168 @@
+using System.Net;
+using System.Security.Authentication;
+using Eve.Appliance.Controller.Admin;
+using Eve.Appliance.Controller.Configs;
+using Eve.Appliance.Controller.Devices;
+using Eve.Appliance.Controller.Endpoints;
+using Eve.Appliance.Controller.Pki;
+using Eve.Appliance.Controller.Telemetry;
+using Eve.Appliance.Store;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Eve.Appliance.Controller;
+
+/// <summary>
+/// The embedded controller as a hosted service: opens the store and PKI (making the PKI on first
+/// start), then serves the EVE device API over HTTPS and the operator API on a unix socket.
+/// </summary>
+internal sealed class ControllerServer(ControllerOptions options, ILoggerFactory loggers, TimeProvider time) : IHostedService, IAsyncDisposable
+{
+    private readonly ILogger _log = loggers.CreateLogger("Controller");
+    private ControllerStore? _store;
+    private ControllerPki? _pki;
+    private WebApplication? _deviceApp;
+    private WebApplication? _adminApp;
+
+    /// <summary>The https:// base address devices use, known after start (the real port when 0 was asked).</summary>
+    public Uri? DeviceApiUri { get; private set; }
+
+    public string AdminSocket => AdminSocketPath(options.DataDir);
+
+    public static string AdminSocketPath(string dataDir) => Path.Combine(dataDir, "run", "admin.sock");
+
+    public static string BootstrapDir(string dataDir) => Path.Combine(dataDir, "bootstrap");
+
+    public async Task StartAsync(CancellationToken ct)
+    {
+        Directory.CreateDirectory(options.DataDir);
+        if (!PkiFiles.In(options.DataDir).Exists)
+        {
+            _log.LogInformation("no PKI in {Dir}: making one for server name {Name}", options.DataDir, options.ServerName);
+            PkiInitializer.Init(options.DataDir, options.ServerName);
+        }
+        _pki = ControllerPki.Load(options.DataDir);
+        _store = new ControllerStore(options.DataDir, options.StoreLimits);
+
+        var devices = new DeviceDirectory(_store);
+        var onboarding = new OnboardingService(_store);
+        if (!onboarding.List().Any())
+        {
+            // First start: the bootstrap onboarding cert may onboard any serial, so a device made
+            // from the bootstrap folder comes up without an operator step.
+            onboarding.Add(_pki.OnboardCert, ["*"]);
+        }
+        var configs = new ConfigService(_store, _pki, options);
+        var telemetry = new TelemetryIngest(_store);
+        var counters = new ControllerCounters();
+        var api = new DeviceApi(options, _pki, devices, new EnvelopeAuthenticator(devices),
+            new RegistrationService(devices, onboarding, configs), configs, new AttestationService(devices), telemetry, counters, time);
+
+        _deviceApp = BuildDeviceApp(api, counters);
+        await _deviceApp.StartAsync(ct).ConfigureAwait(false);
+        var address = _deviceApp.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        DeviceApiUri = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        var admin = new AdminService(_store, devices, onboarding, configs, telemetry, counters, () => DeviceApiUri?.ToString() ?? "");
+        _adminApp = BuildAdminApp(admin, counters);
+        await _adminApp.StartAsync(ct).ConfigureAwait(false);
+
+        var server = ServerAddressForDevices();
+        PkiInitializer.WriteBootstrap(options.DataDir, BootstrapDir(options.DataDir), server);
+        _log.LogInformation("controller listening on {Uri} (devices use server {Server}); operator socket {Socket}", DeviceApiUri, server, AdminSocket);
+    }
+
+    /// <summary>What goes in the device's /config/server: the listen host when it is a specific
+    /// address, else the TLS server name, with the port.</summary>
+    public string ServerAddressForDevices()
+    {
+        var host = DeviceApiUri!.Host;
+        var listenHost = options.Listen[..options.Listen.LastIndexOf(':')].Trim('[', ']');
+        if (listenHost is "0.0.0.0" or "::" or "*" or "") host = options.ServerName;
+        return $"{host}:{DeviceApiUri.Port}";
+    }
+
+    private WebApplication BuildDeviceApp(DeviceApi api, ControllerCounters counters)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggers);
+        var endpoint = ParseListen(options.Listen);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = BodyLimits.Logs;
+            k.Listen(endpoint, lo =>
+            {
+                lo.Protocols = HttpProtocols.Http1AndHttp2;
+                lo.UseHttps(new HttpsConnectionAdapterOptions
+                {
+                    ServerCertificate = api.Pki.ServerTls,
+                    SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                    // v1 devices authenticate with their client cert (matched by DER, not by a CA);
+                    // v2 devices send none. So ask, accept any, and let the endpoint decide.
+                    ClientCertificateMode = ClientCertificateMode.AllowCertificate,
+                    ClientCertificateValidation = (_, _, _) => true,
+                });
+            });
+        });
+        var app = builder.Build();
+        app.UseErrorMapping(_log, counters);
+        app.MapV2(api);
+        app.MapV1(api);
+        app.MapGet("/probe", () => ProtoResults.Empty(200));
+        return app;
+    }
+
+    private WebApplication BuildAdminApp(AdminService admin, ControllerCounters counters)
+    {
+        var socket = AdminSocket;
+        Directory.CreateDirectory(Path.GetDirectoryName(socket)!);
+        if (File.Exists(socket)) File.Delete(socket); // left by a killed controller
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.ListenUnixSocket(socket));
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.WriteIndented = false);
+        var app = builder.Build();
+        app.UseErrorMapping(_log, counters);
+        app.MapAdmin(admin);
+        return app;
+    }
+
+    private static IPEndPoint ParseListen(string listen)
+    {
+        var colon = listen.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(listen[(colon + 1)..], out var port) || port is < 0 or > 65535)
+            throw new ArgumentException($"--listen '{listen}': expected ADDR:PORT, e.g. 127.0.0.1:8443");
+        var host = listen[..colon].Trim('[', ']');
+        var ip = host is "*" or "" ? IPAddress.Any : host == "localhost" ? IPAddress.Loopback
+            : IPAddress.TryParse(host, out var parsed) ? parsed : throw new ArgumentException($"--listen '{listen}': '{host}' is not an IP address");
+        return new IPEndPoint(ip, port);
+    }
+
+    public async Task StopAsync(CancellationToken ct)
+    {
+        if (_adminApp != null) await _adminApp.StopAsync(ct).ConfigureAwait(false);
+        if (_deviceApp != null) await _deviceApp.StopAsync(ct).ConfigureAwait(false);
+        await DisposeAsync().ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_adminApp != null) await _adminApp.DisposeAsync().ConfigureAwait(false);
+        if (_deviceApp != null) await _deviceApp.DisposeAsync().ConfigureAwait(false);
+        _adminApp = null;
+        _deviceApp = null;
+        _store?.Dispose();
+        _store = null;
+        _pki?.Dispose();
+        _pki = null;
+        if (File.Exists(AdminSocket)) File.Delete(AdminSocket);
+    }
+}

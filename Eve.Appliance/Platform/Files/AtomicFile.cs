@@ -1,0 +1,52 @@
+namespace Eve.Appliance.Platform.Files;
+
+/// <summary>
+/// Crash-safe whole-file writes: temp file in the same folder, fsync, rename, fsync the folder.
+/// After a power cut the file holds either the old or the new content, never a torn mix.
+/// </summary>
+internal static class AtomicFile
+{
+    public static void Write(string path, ReadOnlySpan<byte> content, UnixFileMode? mode = null)
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(dir);
+        var tmp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (mode != null) options.UnixCreateMode = mode.Value;
+            using (var fs = new FileStream(tmp, options))
+            {
+                fs.Write(content);
+                fs.Flush(flushToDisk: true);
+            }
+            File.Move(tmp, path, overwrite: true);
+            FsyncDirectory(dir);
+        }
+        finally
+        {
+            if (File.Exists(tmp)) File.Delete(tmp);
+        }
+    }
+
+    public static void WriteText(string path, string text, UnixFileMode? mode = null) =>
+        Write(path, System.Text.Encoding.UTF8.GetBytes(text), mode);
+
+    /// <summary>Makes a rename durable: the directory entry itself must reach the disk.</summary>
+    public static void FsyncDirectory(string dir)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var fd = Open(dir, 0 /* O_RDONLY */);
+        if (fd < 0) return;
+        try { Fsync(fd); } finally { Close(fd); }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "open", SetLastError = true)]
+    private static extern int Open(string path, int flags);
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static extern int Fsync(int fd);
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static extern int Close(int fd);
+}

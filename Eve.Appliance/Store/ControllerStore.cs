@@ -1,0 +1,53 @@
+using LiteDB;
+
+namespace Eve.Appliance.Store;
+
+/// <summary>
+/// The controller's LiteDB database. One instance per process; LiteDB is thread-safe inside it and
+/// commits each write before returning, so an acknowledged write survives kill -9.
+/// </summary>
+public sealed class ControllerStore : IDisposable
+{
+    public const int SchemaVersion = 1;
+
+    private readonly LiteDatabase _db;
+
+    public ControllerStore(string dataDir, StoreLimits? limits = null)
+    {
+        Directory.CreateDirectory(dataDir);
+        Path = System.IO.Path.Combine(dataDir, "controller.db");
+        try
+        {
+            _db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Direct });
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"cannot open the controller store {Path}: {e.Message} (is another controller running on this data folder?)", e);
+        }
+        Migrations.Apply(_db);
+        Limits = limits ?? new StoreLimits();
+        Devices = _db.GetCollection<DeviceDoc>("devices");
+        Devices.EnsureIndex(d => d.CertHashHex, unique: true);
+        Onboarding = _db.GetCollection<OnboardDoc>("onboarding");
+        Configs = _db.GetCollection<ConfigDoc>("configs");
+        Info = _db.GetCollection<InfoDoc>("info");
+        Info.EnsureIndex(i => i.DeviceId);
+        Metrics = _db.GetCollection<MetricDoc>("metrics");
+        Metrics.EnsureIndex(m => m.DeviceId);
+        Logs = _db.GetCollection<LogDoc>("logs");
+        Logs.EnsureIndex(l => l.DeviceId);
+    }
+
+    public string Path { get; }
+    public StoreLimits Limits { get; }
+    public ILiteCollection<DeviceDoc> Devices { get; }
+    public ILiteCollection<OnboardDoc> Onboarding { get; }
+    public ILiteCollection<ConfigDoc> Configs { get; }
+    public ILiteCollection<InfoDoc> Info { get; }
+    public ILiteCollection<MetricDoc> Metrics { get; }
+    public ILiteCollection<LogDoc> Logs { get; }
+
+    public int UserVersion => _db.UserVersion;
+
+    public void Dispose() => _db.Dispose();
+}

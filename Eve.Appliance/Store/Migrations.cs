@@ -1,0 +1,28 @@
+using LiteDB;
+
+namespace Eve.Appliance.Store;
+
+/// <summary>
+/// Ordered schema migrations, recorded in LiteDB's user_version. Each step must be idempotent and
+/// have a test (STYLE §3.6). A store newer than this binary is refused rather than damaged.
+/// </summary>
+internal static class Migrations
+{
+    private static readonly (int Version, string What, Action<LiteDatabase> Apply)[] Steps =
+    [
+        (1, "initial collections", _ => { }),
+    ];
+
+    public static void Apply(LiteDatabase db)
+    {
+        var current = db.UserVersion;
+        var newest = Steps[^1].Version;
+        if (current > newest)
+            throw new InvalidOperationException($"the store has schema version {current}, newer than this eve-appliance understands ({newest}); run a newer eve-appliance or restore a backup");
+        foreach (var step in Steps.Where(s => s.Version > current))
+        {
+            step.Apply(db);
+            db.UserVersion = step.Version;
+        }
+    }
+}
