@@ -1,0 +1,33 @@
+namespace Eve.Appliance.Agent;
+
+/// <summary>Settings of the device agent (frozen after start).</summary>
+internal sealed record AgentOptions
+{
+    /// <summary>EVE's /config: server, root-certificate.pem, onboard.cert.pem/key, device.cert.pem.</summary>
+    public required string ConfigDir { get; init; }
+
+    /// <summary>EVE's /persist: uuid, certs, config checkpoint, outbox, logs.</summary>
+    public required string PersistDir { get; init; }
+
+    /// <summary>Hardware serial sent at register; default: /sys/class/dmi/id/product_serial.</summary>
+    public string? Serial { get; init; }
+
+    /// <summary>Overrides https://server from /config/server (e.g. an upstream controller).</summary>
+    public Uri? ControllerUrl { get; init; }
+
+    /// <summary>Lower bound on the config poll interval, whatever the config says (tests and the
+    /// local controller poll faster than EVE's 60 s).</summary>
+    public TimeSpan? ConfigIntervalOverride { get; init; }
+
+    public TimeSpan? MetricsIntervalOverride { get; init; }
+
+    /// <summary>How often queued info and logs are retried while the controller is away.</summary>
+    public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often the agent's own log lines are packed into a newlogs chunk.</summary>
+    public TimeSpan LogFlushInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public string EveVersion { get; init; } = typeof(AgentOptions).Assembly.GetName().Version?.ToString() ?? "0.0.0";
+}

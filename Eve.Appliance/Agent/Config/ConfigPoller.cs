@@ -1,0 +1,87 @@
+using Eve.Appliance.Agent.ControllerConn;
+using Eve.Appliance.Platform.Files;
+using Microsoft.Extensions.Logging;
+using Org.Lfedge.Eve.Config;
+
+namespace Eve.Appliance.Agent.Config;
+
+/// <summary>
+/// EVE's zedagent config loop: POST /config with the last hash, apply a new config, checkpoint the
+/// signed answer so a restart without the controller still has it, and poll again after
+/// timer.config.interval with jitter (EVE waits between 0.3× and 1× the interval).
+/// </summary>
+internal sealed class ConfigPoller(DeviceSession session, ConfigHub hub, AgentOptions options, TimeProvider time, ILogger log)
+{
+    private string CheckpointFile => Path.Combine(options.PersistDir, "checkpoint", "lastconfig");
+    private string _hash = "";
+
+    public DateTimeOffset? LastSuccess { get; private set; }
+    public string? LastError { get; private set; }
+
+    /// <summary>Applies the checkpointed config, if any and if it still verifies.</summary>
+    public bool LoadCheckpoint()
+    {
+        if (!File.Exists(CheckpointFile)) return false;
+        var payload = session.TryOpenOffline(File.ReadAllBytes(CheckpointFile));
+        if (payload == null) return false;
+        var resp = ConfigResponse.Parser.ParseFrom(payload);
+        Apply(resp, "checkpoint");
+        return true;
+    }
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var random = new Random();
+        while (!ct.IsCancellationRequested)
+        {
+            await PollOnceAsync(ct).ConfigureAwait(false);
+            await Task.Delay(NextDelay(random), time, ct).ConfigureAwait(false);
+        }
+    }
+
+    public async Task PollOnceAsync(CancellationToken ct)
+    {
+        try
+        {
+            var result = await session.GetConfigAsync(_hash, ReadOnlyMemory<byte>.Empty, ct).ConfigureAwait(false);
+            LastSuccess = time.GetUtcNow();
+            LastError = null;
+            if (result is not { } r) return; // 304: unchanged
+            if (r.Response.ConfigHash == _hash) return;
+            AtomicFile.Write(CheckpointFile, r.Envelope);
+            Apply(r.Response, "controller");
+        }
+        catch (Exception e) when (e is ControllerUnavailableException or ControllerRefusedException or ControllerTrustException)
+        {
+            LastError = e.Message;
+            log.LogWarning("config poll failed, keeping the last config: {Reason}", e.Message);
+            if (e is ControllerRefusedException { Status: 404 or 400 })
+            {
+                // EVE's reading of 404 on /config: "device deleted in controller?" — check the UUID.
+                try { await session.FetchUuidAsync(ct).ConfigureAwait(false); }
+                catch (Exception inner) when (inner is ControllerUnavailableException or ControllerRefusedException or ControllerTrustException)
+                {
+                    log.LogWarning("uuid re-check failed: {Reason}", inner.Message);
+                }
+            }
+        }
+    }
+
+    private void Apply(ConfigResponse resp, string source)
+    {
+        _hash = resp.ConfigHash;
+        var config = resp.Config ?? new EdgeDevConfig();
+        if (config.Id != null && session.DeviceId != null && config.Id.Uuid != session.DeviceId)
+            log.LogWarning("config names device {ConfigId} but this device is {DeviceId}", config.Id.Uuid, session.DeviceId);
+        hub.Publish(new DesiredState(config, resp.ConfigHash, source, time.GetUtcNow()));
+        log.LogInformation("applied config version {Version} (hash {Hash}) from {Source}", config.Id?.Version, resp.ConfigHash, source);
+    }
+
+    private TimeSpan NextDelay(Random random)
+    {
+        var seconds = hub.Current?.ItemInt("timer.config.interval", 60) ?? 60;
+        var interval = TimeSpan.FromSeconds(Math.Max(1, seconds));
+        if (options.ConfigIntervalOverride is { } cap && cap < interval) interval = cap;
+        return interval * (0.3 + 0.7 * random.NextDouble());
+    }
+}

@@ -1,0 +1,133 @@
+using Eve.Appliance.Agent.Bootstrap;
+using Eve.Appliance.Agent.Config;
+using Eve.Appliance.Agent.ControllerConn;
+using Eve.Appliance.Agent.Identity;
+using Eve.Appliance.Agent.Reporting;
+using Eve.Appliance.Platform.Files;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Eve.Appliance.Agent;
+
+/// <summary>
+/// The device runtime's spine as a hosted service: identity, onboarding, the config loop and the
+/// reporting loops. Each loop is supervised: a failing pass is logged and retried after a back-off,
+/// never allowed to stop the appliance (STYLE §5.3).
+/// </summary>
+internal sealed class DeviceAgent(AgentOptions options, ConfigHub hub, ILoggerFactory loggers, TimeProvider time, AgentLogCapture? logCapture = null)
+    : BackgroundService
+{
+    private readonly ILogger _log = loggers.CreateLogger("Agent");
+    private readonly TaskCompletionSource<string> _onboarded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _firstConfig = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public ConfigHub Hub => hub;
+    public Task<string> Onboarded => _onboarded.Task;
+    public Task FirstConfig => _firstConfig.Task;
+    public DeviceSession? Session { get; private set; }
+    public Outbox? Outbox { get; private set; }
+    public ConfigPoller? Poller { get; private set; }
+    public ReportingLoops? Reporting { get; private set; }
+    public IDeviceKey? Key { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken ct)
+    {
+        Directory.CreateDirectory(options.PersistDir);
+        var bootstrap = BootstrapFolder.Load(options.ConfigDir, options.ControllerUrl);
+        var softSerial = SoftSerial();
+        var serial = options.Serial ?? HardwareSerial();
+        var key = SoftwareDeviceKey.LoadOrCreate(options.ConfigDir, serial != "" ? serial : softSerial);
+        Key = key;
+        _log.LogInformation("device key: {Key}; controller {Server}", key.Description, bootstrap.Server);
+
+        using var client = new ControllerClient(bootstrap, options.RequestTimeout, loggers.CreateLogger("ControllerConn"));
+        var session = new DeviceSession(client, bootstrap, key, options.PersistDir, loggers.CreateLogger("ControllerConn"));
+        Session = session;
+        session.LoadPersisted();
+        hub.Applied += _ => _firstConfig.TrySetResult();
+        var poller = new ConfigPoller(session, hub, options, time, loggers.CreateLogger("Config"));
+        Poller = poller;
+        if (poller.LoadCheckpoint()) _log.LogInformation("running on the checkpointed config until the controller answers");
+
+        var outbox = new Outbox(options.PersistDir, loggers.CreateLogger("Outbox"));
+        Outbox = outbox;
+        var reporting = new ReportingLoops(session, outbox, hub, new ProcTelemetrySource(), logCapture, options, time, loggers.CreateLogger("Reporting"));
+        Reporting = reporting;
+
+        var logLoop = Supervise("logs", reporting.LogLoopAsync, ct);
+        await OnboardAsync(session, serial, softSerial, ct).ConfigureAwait(false);
+        _onboarded.TrySetResult(session.DeviceId!);
+
+        await Task.WhenAll(
+            logLoop,
+            Supervise("config", poller.RunAsync, ct),
+            Supervise("outbox", c => outbox.RunAsync(session, options.RetryInterval, c), ct),
+            Supervise("info", reporting.InfoLoopAsync, ct),
+            Supervise("metrics", reporting.MetricsLoopAsync, ct)).ConfigureAwait(false);
+    }
+
+    private async Task OnboardAsync(DeviceSession session, string serial, string softSerial, CancellationToken ct)
+    {
+        var delay = TimeSpan.FromSeconds(1);
+        while (true)
+        {
+            try
+            {
+                await session.OnboardAsync(serial, softSerial, ct).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception e) when (e is ControllerUnavailableException or ControllerRefusedException or ControllerTrustException)
+            {
+                _log.LogWarning("onboarding: {Reason}; retrying in {Delay:0} s", e.Message, delay.TotalSeconds);
+            }
+            await Task.Delay(delay, time, ct).ConfigureAwait(false);
+            delay = TimeSpan.FromSeconds(Math.Min(60, delay.TotalSeconds * 2));
+        }
+    }
+
+    private async Task Supervise(string name, Func<CancellationToken, Task> loop, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await loop(ct).ConfigureAwait(false);
+                return;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                _log.LogError(e, "agent loop {Loop} failed; restarting it in 5 s", name);
+                try { await Task.Delay(TimeSpan.FromSeconds(5), time, ct).ConfigureAwait(false); }
+                catch (OperationCanceledException) { return; }
+            }
+        }
+    }
+
+    /// <summary>EVE's soft serial: made once, kept in /persist, so a box without a readable
+    /// hardware serial still has a stable name.</summary>
+    private string SoftSerial()
+    {
+        var file = Path.Combine(options.PersistDir, "status", "soft_serial");
+        if (File.Exists(file)) return File.ReadAllText(file).Trim();
+        var serial = Guid.NewGuid().ToString();
+        AtomicFile.WriteText(file, serial + "\n");
+        return serial;
+    }
+
+    private static string HardwareSerial()
+    {
+        try
+        {
+            var s = File.ReadAllText("/sys/class/dmi/id/product_serial").Trim();
+            return s is "" or "0" or "Not Specified" or "To Be Filled By O.E.M." ? "" : s;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+}

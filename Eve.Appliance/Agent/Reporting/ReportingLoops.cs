@@ -1,0 +1,112 @@
+using Eve.Appliance.Agent.Config;
+using Eve.Appliance.Agent.ControllerConn;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Logging;
+using Org.Lfedge.Eve.Info;
+using Org.Lfedge.Eve.Logs;
+using Org.Lfedge.Eve.Metrics;
+
+namespace Eve.Appliance.Agent.Reporting;
+
+/// <summary>
+/// What the agent reports: device info on change (and on every new config epoch), metrics every
+/// timer.metric.interval, and its own logs as newlogs chunks. Info and logs go through the
+/// persisted <see cref="Outbox"/>; metrics are sent live and dropped when the controller is away
+/// (as EVE does: a stale metric has no value, a lost log line does).
+/// </summary>
+internal sealed class ReportingLoops(DeviceSession session, Outbox outbox, ConfigHub hub, ITelemetrySource source,
+    AgentLogCapture? logs, AgentOptions options, TimeProvider time, ILogger log)
+{
+    private byte[]? _lastDeviceInfo;
+
+    public long MetricsSent { get; private set; }
+    public long MetricsDropped { get; private set; }
+
+    /// <summary>Queues device info when it differs from what was last queued.</summary>
+    public void PublishDeviceInfo(bool force = false)
+    {
+        if (session.DeviceId == null) return;
+        var dinfo = source.DeviceInfo();
+        dinfo.BootTime = null; // jitters by a second between reads; not a change worth reporting
+        var comparable = dinfo.ToByteArray();
+        if (!force && _lastDeviceInfo != null && comparable.AsSpan().SequenceEqual(_lastDeviceInfo)) return;
+        _lastDeviceInfo = comparable;
+        var msg = new ZInfoMsg { Ztype = ZInfoTypes.ZiDevice, DevId = session.DeviceId, Dinfo = source.DeviceInfo(), AtTimeStamp = Timestamp.FromDateTimeOffset(time.GetUtcNow()) };
+        outbox.Enqueue("info", msg.ToByteArray(), key: "device");
+    }
+
+    public async Task InfoLoopAsync(CancellationToken ct)
+    {
+        var changes = hub.Subscribe();
+        while (!ct.IsCancellationRequested)
+        {
+            PublishDeviceInfo();
+            var interval = TimeSpan.FromSeconds(hub.Current?.ItemInt("timer.deviceinfo.interval", 600) ?? 600);
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            wait.CancelAfter(interval);
+            try
+            {
+                await changes.ReadAsync(wait.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                PublishDeviceInfo(force: true); // EVE re-sends info every timer.deviceinfo.interval
+            }
+        }
+    }
+
+    public async Task MetricsLoopAsync(CancellationToken ct)
+    {
+        source.DeviceMetrics(); // first sample sets the CPU baseline
+        while (!ct.IsCancellationRequested)
+        {
+            var interval = TimeSpan.FromSeconds(hub.Current?.ItemInt("timer.metric.interval", 60) ?? 60);
+            if (options.MetricsIntervalOverride is { } o && o < interval) interval = o;
+            await Task.Delay(interval, time, ct).ConfigureAwait(false);
+            if (session.DeviceId == null) continue;
+            var dm = source.DeviceMetrics();
+            dm.Zedcloud.Add(new zedcloudMetric
+            {
+                IfName = "default",
+                Success = (ulong)(session.Client.Requests - session.Client.Failures),
+                Failures = (ulong)session.Client.Failures,
+            });
+            var msg = new ZMetricMsg { DevID = session.DeviceId, AtTimeStamp = Timestamp.FromDateTimeOffset(time.GetUtcNow()), Dm = dm };
+            try
+            {
+                var (status, body) = await session.PostAsync("metrics", msg.ToByteArray(), ct).ConfigureAwait(false);
+                ControllerClient.Expect(status, body, "metrics", 200, 201);
+                MetricsSent++;
+            }
+            catch (Exception e) when (e is ControllerUnavailableException or ControllerRefusedException)
+            {
+                MetricsDropped++;
+                log.LogDebug("metrics not sent: {Reason}", e.Message);
+            }
+        }
+    }
+
+    /// <summary>Packs captured log lines into a newlogs chunk every LogFlushInterval (or at 500 lines).</summary>
+    public async Task LogLoopAsync(CancellationToken ct)
+    {
+        if (logs == null) return;
+        var batch = new List<LogEntry>();
+        while (!ct.IsCancellationRequested)
+        {
+            using var window = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            window.CancelAfter(options.LogFlushInterval);
+            try
+            {
+                while (batch.Count < 500 && await logs.Lines.WaitToReadAsync(window.Token).ConfigureAwait(false))
+                    while (batch.Count < 500 && logs.Lines.TryRead(out var line)) batch.Add(line);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested) { }
+            if (batch.Count > 0 && session.DeviceId != null)
+            {
+                outbox.Enqueue("newlogs", NewLogsChunk.Pack(batch));
+                batch.Clear();
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System.Security.Cryptography;
+
+namespace Eve.Appliance.Cli;
+
+/// <summary>Picks the subcommand and turns every failure into a readable line and an exit code.</summary>
+internal static class CommandDispatcher
+{
+    public const string Help = """
+        eve-appliance — EVE-compatible edge appliance: device runtime and embedded controller
+
+          run --data-dir DIR [--listen ADDR:PORT] [--controller URL] [--serial S]
+                                  the appliance: controller + device agent in one process
+          controller --data-dir DIR [--listen ADDR:PORT] [--server-name NAME] [--enforce-integrity]
+          agent --config-dir DIR --persist-dir DIR [--controller URL] [--serial S]
+          pki init --data-dir DIR --server-name NAME [--port P] [--force]
+          ctl --data-dir DIR <command>   operator CLI (`eve-appliance ctl --data-dir DIR help`)
+          proto decode --type NAME FILE [--json]
+          proto encode --type NAME FILE.json --out FILE.bin
+          version
+        """;
+
+    public static async Task<ExitCode> RunAsync(string[] argv, TextWriter stdout, TextWriter stderr)
+    {
+        try
+        {
+            var args = new Args(argv);
+            var command = args.Positional.FirstOrDefault();
+            switch (command)
+            {
+                case "run": return await RunCommand.RunAsync(args);
+                case "controller": return await ControllerCommand.RunAsync(args);
+                case "agent": return await AgentCommand.RunAsync(args);
+                case "pki": return PkiCommand.Run(args);
+                case "proto": return ProtoCommand.Run(args, stdout);
+                case "ctl" when args.Positional.ElementAtOrDefault(1) is null or "help":
+                    stdout.WriteLine(CtlCommand.Usage);
+                    return ExitCode.Ok;
+                case "ctl": return await CtlCommand.RunAsync(args, stdout);
+                case "version":
+                    stdout.WriteLine($"eve-appliance {typeof(CommandDispatcher).Assembly.GetName().Version}");
+                    return ExitCode.Ok;
+                case null or "help" or "--help":
+                    stdout.WriteLine(Help);
+                    return command == null ? ExitCode.Usage : ExitCode.Ok;
+                default:
+                    throw new UsageException($"unknown command '{command}'");
+            }
+        }
+        catch (UsageException e)
+        {
+            await stderr.WriteLineAsync($"eve-appliance: {e.Message}\n(see `eve-appliance help`)");
+            return ExitCode.Usage;
+        }
+        catch (AdminRefusedException e)
+        {
+            await stderr.WriteLineAsync($"eve-appliance: controller refused ({e.Status}): {e.Message}");
+            return e.Status == 404 ? ExitCode.NotFound : ExitCode.Failure;
+        }
+        catch (Exception e) when (e is ControllerNotRunningException or FileNotFoundException or DirectoryNotFoundException
+                                      or InvalidDataException or ArgumentException or InvalidOperationException
+                                      or CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            await stderr.WriteLineAsync($"eve-appliance: {e.Message}");
+            return e is ArgumentException or InvalidDataException ? ExitCode.BadConfiguration : ExitCode.Failure;
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using Eve.Appliance.Controller;
+using Eve.Appliance.Hosting;
+using Microsoft.Extensions.Hosting;
+
+namespace Eve.Appliance.Cli;
+
+/// <summary>`eve-appliance controller`: only the embedded controller.</summary>
+internal static class ControllerCommand
+{
+    public static async Task<ExitCode> RunAsync(Args args)
+    {
+        var options = Options(args);
+        args.EnsureAllUsed();
+        var builder = ServiceRegistration.NewHost(Path.Combine(options.DataDir, "logs"));
+        builder.Services.AddController(options);
+        using var host = builder.Build();
+        await host.RunAsync().ConfigureAwait(false);
+        return ExitCode.Ok;
+    }
+
+    public static ControllerOptions Options(Args args, string? dataDir = null) => new()
+    {
+        DataDir = Path.GetFullPath(dataDir ?? args.Require("data-dir")),
+        Listen = args.Get("listen") ?? "127.0.0.1:8443",
+        ServerName = args.Get("server-name") ?? "localhost",
+        EnforceIntegrityToken = args.Flag("enforce-integrity"),
+    };
+}

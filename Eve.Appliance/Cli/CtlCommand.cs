@@ -1,0 +1,151 @@
+using System.Text.Json.Nodes;
+
+namespace Eve.Appliance.Cli;
+
+/// <summary>
+/// `eve-appliance ctl --data-dir DIR …`: the operator CLI, a client of the running controller.
+/// Every listing has --json for scripts; the default is a table for people.
+/// </summary>
+internal static class CtlCommand
+{
+    public const string Usage = """
+        ctl --data-dir DIR <command> [--json]
+          status                              controller address, device count, request counters
+          onboard add --cert FILE [--serial S]...   allow an onboarding cert (serial '*' = any)
+          onboard list
+          devices                             registered devices
+          device add --cert FILE [--serial S] pre-register a device by its device cert
+          device show ID                      one device (ID may be a prefix, name or serial)
+          device delete ID
+          config get ID                       the device's EdgeDevConfig (canonical JSON)
+          config set ID FILE.json             validate and assign a config (bumps version and hash)
+          info ID                             the latest info of each kind the device reported
+          metrics ID [--last N]               the last N metrics messages
+          logs ID [--follow] [--limit N]      device and app log lines
+        """;
+
+    public static async Task<ExitCode> RunAsync(Args args, TextWriter stdout)
+    {
+        var dataDir = Path.GetFullPath(args.Require("data-dir"));
+        var json = args.Flag("json");
+        var verb = args.Word(1, "ctl command (see `eve-appliance help`)");
+        using var client = new AdminClient(dataDir);
+        JsonNode? result;
+        switch (verb)
+        {
+            case "status":
+                args.EnsureAllUsed();
+                result = await client.GetAsync("admin/status");
+                break;
+            case "onboard" when args.Word(2, "onboard verb (add, list)") == "add":
+                var cert = await File.ReadAllTextAsync(args.Require("cert"));
+                var serials = args.GetAll("serial");
+                args.EnsureAllUsed();
+                result = await client.PostAsync("admin/onboard", new { certPem = cert, serials });
+                break;
+            case "onboard" when args.Word(2, "onboard verb") == "list":
+                args.EnsureAllUsed();
+                result = await client.GetAsync("admin/onboard");
+                if (!json) { Tables.Print(stdout, result, "id", "subject", "serials", "addedAt"); return ExitCode.Ok; }
+                break;
+            case "devices":
+                args.EnsureAllUsed();
+                result = await client.GetAsync("admin/devices");
+                if (!json) { Tables.Print(stdout, result, "id", "name", "serial", "configVersion", "lastSeenAt"); return ExitCode.Ok; }
+                break;
+            case "device":
+                result = await DeviceAsync(args, client);
+                break;
+            case "config":
+                result = await ConfigAsync(args, client, stdout, json);
+                if (result == null) return ExitCode.Ok;
+                break;
+            case "info":
+                var infoId = args.Word(2, "device ID");
+                args.EnsureAllUsed();
+                result = await client.GetAsync($"admin/devices/{Uri.EscapeDataString(infoId)}/info");
+                break;
+            case "metrics":
+                var metricsId = args.Word(2, "device ID");
+                var last = args.Get("last") ?? "10";
+                args.EnsureAllUsed();
+                result = await client.GetAsync($"admin/devices/{Uri.EscapeDataString(metricsId)}/metrics?last={Uri.EscapeDataString(last)}");
+                break;
+            case "logs":
+                return await LogsAsync(args, client, stdout, json);
+            default:
+                throw new UsageException($"unknown ctl command '{verb}'\n{Usage}");
+        }
+        stdout.WriteLine(result?.ToJsonString(AdminClient.Json) ?? "");
+        return ExitCode.Ok;
+    }
+
+    private static async Task<JsonNode?> DeviceAsync(Args args, AdminClient client)
+    {
+        var verb = args.Word(2, "device verb (add, show, delete)");
+        switch (verb)
+        {
+            case "add":
+                var cert = await File.ReadAllTextAsync(args.Require("cert"));
+                var serial = args.Get("serial");
+                args.EnsureAllUsed();
+                return await client.PostAsync("admin/devices", new { certPem = cert, serial });
+            case "show":
+                var id = args.Word(3, "device ID");
+                args.EnsureAllUsed();
+                return await client.GetAsync($"admin/devices/{Uri.EscapeDataString(id)}");
+            case "delete":
+                var del = args.Word(3, "device ID");
+                args.EnsureAllUsed();
+                await client.DeleteAsync($"admin/devices/{Uri.EscapeDataString(del)}");
+                return JsonValue.Create($"deleted {del}");
+            default:
+                throw new UsageException($"unknown device verb '{verb}' (add, show, delete)");
+        }
+    }
+
+    private static async Task<JsonNode?> ConfigAsync(Args args, AdminClient client, TextWriter stdout, bool json)
+    {
+        var verb = args.Word(2, "config verb (get, set)");
+        var id = args.Word(3, "device ID");
+        switch (verb)
+        {
+            case "get":
+                args.EnsureAllUsed();
+                var got = await client.GetAsync($"admin/devices/{Uri.EscapeDataString(id)}/config");
+                // Without --json print just the EdgeDevConfig, ready to edit and `config set`.
+                return json ? got : got?["config"];
+            case "set":
+                var file = args.Word(4, "FILE.json");
+                args.EnsureAllUsed();
+                var set = await client.PutTextAsync($"admin/devices/{Uri.EscapeDataString(id)}/config", await File.ReadAllTextAsync(file));
+                if (json) return set;
+                stdout.WriteLine($"config version {set?["version"]} assigned to {id} (hash {set?["hash"]})");
+                return null;
+            default:
+                throw new UsageException($"unknown config verb '{verb}' (get, set)");
+        }
+    }
+
+    private static async Task<ExitCode> LogsAsync(Args args, AdminClient client, TextWriter stdout, bool json)
+    {
+        var id = args.Word(2, "device ID");
+        var follow = args.Flag("follow");
+        var limit = args.Get("limit") ?? "1000";
+        args.EnsureAllUsed();
+        long after = 0;
+        while (true)
+        {
+            var lines = await client.GetAsync($"admin/devices/{Uri.EscapeDataString(id)}/logs?after={after}&limit={Uri.EscapeDataString(limit)}") as JsonArray ?? [];
+            foreach (var line in lines)
+            {
+                after = Math.Max(after, line!["id"]!.GetValue<long>());
+                if (json) stdout.WriteLine(line.ToJsonString());
+                else stdout.WriteLine($"{line["at"]} {line["severity"],-7} {line["source"]}{(line["appId"]?.GetValue<string>() is { Length: > 0 } app ? $" app={app}" : "")}: {line["content"]}");
+            }
+            if (!follow) return ExitCode.Ok;
+            await stdout.FlushAsync();
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+    }
+}

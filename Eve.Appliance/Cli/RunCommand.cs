@@ -1,0 +1,81 @@
+using Eve.Appliance.Agent;
+using Eve.Appliance.Agent.Reporting;
+using Eve.Appliance.Controller;
+using Eve.Appliance.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Eve.Appliance.Cli;
+
+/// <summary>
+/// `eve-appliance run`: the appliance. One process: the controller on loopback, and the agent
+/// pointed at it through real HTTPS + the EVE protocol (no in-process shortcut), with the device's
+/// /config and /persist under DATA/device.
+/// </summary>
+internal static class RunCommand
+{
+    public static async Task<ExitCode> RunAsync(Args args)
+    {
+        var dataDir = Path.GetFullPath(args.Require("data-dir"));
+        var upstream = args.Get("controller");
+        var controllerOptions = ControllerCommand.Options(args, dataDir) with
+        {
+            // The local controller hands its own device a short poll interval: nothing to protect.
+            DefaultConfigIntervalSeconds = 10,
+            DefaultConfigItems = new Dictionary<string, string> { ["timer.metric.interval"] = "30" },
+        };
+        var configDir = Path.Combine(dataDir, "device", "config");
+        var persistDir = Path.Combine(dataDir, "device", "persist");
+        var serial = args.Get("serial");
+        args.EnsureAllUsed();
+
+        var capture = new AgentLogCapture();
+        var builder = ServiceRegistration.NewHost(Path.Combine(dataDir, "logs"), capture);
+        builder.Services.AddController(controllerOptions);
+        builder.Services.AddHostedService(sp => new DeviceBootstrapper(sp.GetRequiredService<ControllerServer>(), dataDir, configDir, upstream != null));
+        builder.Services.AddAgent(_ => new AgentOptions
+        {
+            ConfigDir = configDir,
+            PersistDir = persistDir,
+            Serial = serial,
+            ControllerUrl = upstream != null ? new Uri(upstream) : null,
+        }, capture);
+        using var host = builder.Build();
+        await host.StartAsync().ConfigureAwait(false);
+        var server = host.Services.GetRequiredService<ControllerServer>();
+        var agent = host.Services.GetRequiredService<DeviceAgent>();
+        var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Appliance");
+        var self = Environment.ProcessPath ?? "eve-appliance";
+        log.LogInformation("appliance up: controller {Uri}; operator CLI: {Self} ctl --data-dir {Data} devices", server.DeviceApiUri, self, dataDir);
+        _ = agent.Onboarded.ContinueWith(t =>
+        {
+            if (t.IsCompletedSuccessfully)
+                log.LogInformation("device {Id} onboarded; see it with: {Self} ctl --data-dir {Data} device show {Id}", t.Result, self, dataDir, t.Result);
+        }, TaskScheduler.Default);
+        await host.WaitForShutdownAsync().ConfigureAwait(false);
+        return ExitCode.Ok;
+    }
+
+    /// <summary>Before the agent starts: give the local device the controller's bootstrap files
+    /// (EVE's /config), keeping whatever the device already has except the server address.</summary>
+    private sealed class DeviceBootstrapper(ControllerServer server, string dataDir, string configDir, bool upstream) : IHostedService
+    {
+        public Task StartAsync(CancellationToken ct)
+        {
+            if (upstream) return Task.CompletedTask; // the operator provides /config for an upstream controller
+            var source = ControllerServer.BootstrapDir(dataDir);
+            Directory.CreateDirectory(configDir);
+            foreach (var file in Directory.GetFiles(source))
+            {
+                var dest = Path.Combine(configDir, Path.GetFileName(file));
+                if (!File.Exists(dest) || Path.GetFileName(file) == "server")
+                    Platform.Files.AtomicFile.Write(dest, File.ReadAllBytes(file), Path.GetFileName(file).EndsWith(".key.pem", StringComparison.Ordinal) ? UnixFileMode.UserRead | UnixFileMode.UserWrite : null);
+            }
+            _ = server;
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,42 @@
+using Eve.Appliance.Agent;
+using Eve.Appliance.Agent.Config;
+using Eve.Appliance.Agent.Reporting;
+using Eve.Appliance.Controller;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Eve.Appliance.Hosting;
+
+/// <summary>One AddX per part (STYLE §5.5). Hosted services start in registration order and stop
+/// in reverse: controller before agent, so the agent's first request finds it listening.</summary>
+internal static class ServiceRegistration
+{
+    public static IServiceCollection AddController(this IServiceCollection services, ControllerOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton<ControllerServer>();
+        services.AddHostedService(sp => sp.GetRequiredService<ControllerServer>());
+        return services;
+    }
+
+    public static IServiceCollection AddAgent(this IServiceCollection services, Func<IServiceProvider, AgentOptions> options, AgentLogCapture? capture)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton<ConfigHub>();
+        services.AddSingleton(sp => new DeviceAgent(sp.GetRequiredService<AgentOptions>(), sp.GetRequiredService<ConfigHub>(),
+            sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>(), capture));
+        services.AddHostedService(sp => sp.GetRequiredService<DeviceAgent>());
+        return services;
+    }
+
+    public static HostApplicationBuilder NewHost(string? logDir, AgentLogCapture? capture = null)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        LoggingSetup.Configure(builder.Logging, logDir);
+        if (capture != null) builder.Logging.AddProvider(capture);
+        return builder;
+    }
+}
