@@ -1,0 +1,55 @@
+using Eve.Appliance.Agent;
+using Eve.Appliance.Agent.Config;
+using Eve.Appliance.Agent.Reporting;
+using Microsoft.Extensions.Logging;
+
+namespace Eve.Appliance.Tests.Support;
+
+/// <summary>The real device agent, in-process, with EVE's timers shortened for tests.</summary>
+internal sealed class RunningAgent : IAsyncDisposable
+{
+    private RunningAgent(DeviceAgent agent, AgentOptions options)
+    {
+        Agent = agent;
+        Options = options;
+    }
+
+    public DeviceAgent Agent { get; }
+    public AgentOptions Options { get; }
+    public ConfigHub Hub => Agent.Hub;
+
+    /// <summary>Copies a controller's bootstrap folder into <paramref name="configDir"/> (EVE's /config).</summary>
+    public static void Provision(string bootstrapDir, string configDir)
+    {
+        Directory.CreateDirectory(configDir);
+        foreach (var f in Directory.GetFiles(bootstrapDir)) File.Copy(f, Path.Combine(configDir, Path.GetFileName(f)), overwrite: true);
+    }
+
+    public static async Task<RunningAgent> StartAsync(string configDir, string persistDir, string serial, Func<AgentOptions, AgentOptions>? configure = null)
+    {
+        var options = new AgentOptions
+        {
+            ConfigDir = configDir,
+            PersistDir = persistDir,
+            Serial = serial,
+            ConfigIntervalOverride = TimeSpan.FromSeconds(1),
+            MetricsIntervalOverride = TimeSpan.FromSeconds(1),
+            RetryInterval = TimeSpan.FromMilliseconds(500),
+            LogFlushInterval = TimeSpan.FromSeconds(1),
+            RequestTimeout = TimeSpan.FromSeconds(10),
+        };
+        if (configure != null) options = configure(options);
+        // The agent's own log lines go through the capture to the controller as newlogs.
+        var capture = new AgentLogCapture();
+        var loggers = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddProvider(capture));
+        var agent = new DeviceAgent(options, new ConfigHub(), loggers, TimeProvider.System, capture);
+        await agent.StartAsync(CancellationToken.None);
+        return new RunningAgent(agent, options);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Agent.StopAsync(CancellationToken.None);
+        Agent.Dispose();
+    }
+}
