@@ -69,12 +69,13 @@ internal sealed class ControllerServer(ControllerOptions options, ILoggerFactory
         await _deviceApp.StartAsync(ct).ConfigureAwait(false);
         var address = _deviceApp.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         DeviceApiUri = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        var server = ServerAddressForDevices();
+        PkiInitializer.WriteBootstrap(options.DataDir, BootstrapDir(options.DataDir), server);
+
+        // The operator socket appears last: its presence means the controller is fully up.
         var admin = new AdminService(_store, devices, onboarding, configs, telemetry, counters, () => DeviceApiUri?.ToString() ?? "");
         _adminApp = BuildAdminApp(admin, counters);
         await _adminApp.StartAsync(ct).ConfigureAwait(false);
-
-        var server = ServerAddressForDevices();
-        PkiInitializer.WriteBootstrap(options.DataDir, BootstrapDir(options.DataDir), server);
         _log.LogInformation("controller listening on {Uri} (devices use server {Server}); operator socket {Socket}", DeviceApiUri, server, AdminSocket);
     }
 
