@@ -10,8 +10,30 @@ public sealed class GptValidationRepairTests
     private const long BackupEntriesLba = BackupLba - 32;
 
     [Test]
-    public void Crc32_MatchesTheIeeeCheckValue() =>
+    public void Crc32_MatchesTheIeeeCheckValue_AtEveryLengthAndSplit()
+    {
         Assert.That(Crc32.Compute("123456789"u8), Is.EqualTo(0xCBF43926u));
+        // Bitwise reference over lengths that exercise the 8-byte path and its tail.
+        var data = new byte[300];
+        new Random(5).NextBytes(data);
+        for (int len = 0; len <= data.Length; len += 7)
+        {
+            Assert.That(Crc32.Compute(data.AsSpan(0, len)), Is.EqualTo(Bitwise(data.AsSpan(0, len))), $"length {len}");
+            Assert.That(Crc32.Append(Crc32.Compute(data.AsSpan(0, len / 3)), data.AsSpan(len / 3, len - len / 3)),
+                Is.EqualTo(Bitwise(data.AsSpan(0, len))), $"split at {len / 3}");
+        }
+
+        static uint Bitwise(ReadOnlySpan<byte> d)
+        {
+            uint c = 0xFFFFFFFF;
+            foreach (var b in d)
+            {
+                c ^= b;
+                for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            }
+            return ~c;
+        }
+    }
 
     public static IEnumerable<TestCaseData> PrimaryDamage()
     {

@@ -17,7 +17,7 @@ namespace Eve.Appliance.Tests.Platform.Gpt;
 ///    pieces at random byte positions so a kill can leave a sector half-written, and killed with
 ///    SIGKILL at a random piece (paced through a pipe, so the point is exact) or after a random
 ///    delay (asynchronous). Process creation dominates (fork ≈ 15–50 ms on the shared 2-core
-///    builders), so the default is 150; EVE_GPT_KILL_TRIALS raises it for a long run.
+///    builders), so the default is 100; EVE_GPT_KILL_TRIALS raises it for a long run.
 /// fsync barriers are replayed as no-ops in (2): a SIGKILLed process cannot lose page-cache data,
 /// so fsync changes nothing observable there; the loss of unsynced writes at power-off is what
 /// <see cref="GptPowerCutTests"/> enumerates exhaustively.</summary>
@@ -56,7 +56,7 @@ public sealed class KillPointTests
     [Test]
     public async Task SigkillOfRealWriterProcess_AtRandomPoints_AlwaysLeavesABootableVerifiedPartition()
     {
-        int trials = int.TryParse(Environment.GetEnvironmentVariable("EVE_GPT_KILL_TRIALS"), out var n) ? n : 150;
+        int trials = int.TryParse(Environment.GetEnvironmentVariable("EVE_GPT_KILL_TRIALS"), out var n) ? n : 100;
         using var dir = new TempDir("gpt-kill");
         var flow = new UpdateFlowFixture(seed: 3);
         var rec = new RecordingBlockDevice(flow.Base.Clone());
