@@ -7,7 +7,7 @@ namespace Eve.Appliance.Tests.Platform.Gpt;
 /// of the sequence, and for every prefix plus one sector torn at every byte position (new head/old
 /// tail and old head/new tail), the disk must read as exactly the old or the new table, GRUB's rule
 /// must find a bootable partition, and repair must make both copies whole without changing which
-/// table is in force.</summary>
+/// table is in force (repair at every prefix and every 8th tear position).</summary>
 [TestFixture]
 public sealed class GptPowerCutTests
 {
@@ -79,6 +79,9 @@ public sealed class GptPowerCutTests
             Assert.That(choice, Is.Not.Null, $"{where}: nothing bootable");
             Assert.That(choice!.Name, Is.EqualTo(expected[isOld ? 0 : 1].Name), where);
 
+            // Repair reads and rewrites both copies: worth checking at every prefix and at every
+            // 8th tear position (each costs as much as the rest of the state check).
+            if (tear is { } rt && rt.At % 8 != 1) return;
             await GptWriter.RepairAsync(dev);
             var repaired = await GptReader.ReadAsync(dev);
             Assert.That(repaired.NeedsRepair, Is.False, $"{where}: repair left a damaged copy");

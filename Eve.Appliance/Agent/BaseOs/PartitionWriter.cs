@@ -29,19 +29,32 @@ internal sealed class PartitionWriter(TimeProvider time)
             throw TooLarge(dev, partitionName, image.Length - image.Position, capacity);
 
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+        var next = ArrayPool<byte>.Shared.Rent(ChunkBytes);
         try
         {
             long t0 = time.GetTimestamp();
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             long written = 0;
-            while (true)
+            int n = await FillAsync(image, buffer.AsMemory(0, ChunkBytes), ct).ConfigureAwait(false);
+            while (n > 0)
             {
-                int n = await FillAsync(image, buffer.AsMemory(0, ChunkBytes), ct).ConfigureAwait(false);
-                if (n == 0) break;
                 if (written + n > capacity) throw TooLarge(dev, partitionName, written + n, capacity, streaming: true);
-                hash.AppendData(buffer, 0, n);
-                await dev.WriteAsync(start + written, buffer.AsMemory(0, n), ct).ConfigureAwait(false);
+                // Pipelined: the chunk is written while it is hashed and the next one is read.
+                // All three only read `buffer`; `next` is the only buffer being filled.
+                var write = dev.WriteAsync(start + written, buffer.AsMemory(0, n), ct).AsTask();
+                int following;
+                try
+                {
+                    hash.AppendData(buffer, 0, n);
+                    following = await FillAsync(image, next.AsMemory(0, ChunkBytes), ct).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await write.ConfigureAwait(false); // never hand `buffer` back to the pool mid-write
+                }
                 written += n;
+                (buffer, next) = (next, buffer);
+                n = following;
             }
             await dev.FlushAsync(ct).ConfigureAwait(false);
             string sha = Convert.ToHexStringLower(hash.GetHashAndReset());
@@ -53,11 +66,19 @@ internal sealed class PartitionWriter(TimeProvider time)
 
             long t1 = time.GetTimestamp();
             dev.DropCache(start, written);
-            for (long off = 0; off < written; off += ChunkBytes)
+            int len = (int)Math.Min(ChunkBytes, written);
+            if (len > 0) await dev.ReadAsync(start, buffer.AsMemory(0, len), ct).ConfigureAwait(false);
+            long off = 0;
+            while (len > 0)
             {
-                int n = (int)Math.Min(ChunkBytes, written - off);
-                await dev.ReadAsync(start + off, buffer.AsMemory(0, n), ct).ConfigureAwait(false);
-                hash.AppendData(buffer, 0, n);
+                // Read the next chunk while this one is hashed.
+                long nextOff = off + len;
+                int nextLen = (int)Math.Min(ChunkBytes, written - nextOff);
+                var read = nextLen > 0 ? dev.ReadAsync(start + nextOff, next.AsMemory(0, nextLen), ct).AsTask() : Task.CompletedTask;
+                try { hash.AppendData(buffer, 0, len); }
+                finally { await read.ConfigureAwait(false); }
+                (buffer, next) = (next, buffer);
+                (off, len) = (nextOff, nextLen);
             }
             string readBack = Convert.ToHexStringLower(hash.GetHashAndReset());
             if (readBack != sha)
@@ -68,6 +89,7 @@ internal sealed class PartitionWriter(TimeProvider time)
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(next);
         }
     }
 
