@@ -104,8 +104,11 @@ public sealed class TpmAttestationTests
 
         var eccEk = await _tpm.ReadPublicAsync(0x81010016);
         Assert.That(eccEk.Public.Curve, Is.EqualTo(TpmEccCurve.NistP384));
-        using var eccPub = ecc.Certificate.GetECDsaPublicKey()!;
-        Assert.That(eccPub.ExportParameters(false).Q.X, Is.EqualTo(eccEk.Public.EccPoint!.X));
-        Assert.That(ecc.Certificate.Extensions.OfType<X509KeyUsageExtension>().Single().KeyUsages, Is.Not.EqualTo(X509KeyUsageFlags.None));
+        // The SPKI's subjectPublicKey is the uncompressed point 04 || X || Y (the algorithm OID may be
+        // id-ecPublicKey or an ECDH-only one, so compare the point itself).
+        Assert.That(ecc.Certificate.PublicKey.EncodedKeyValue.RawData,
+            Is.EqualTo(new byte[] { 0x04 }.Concat(eccEk.Public.EccPoint!.X).Concat(eccEk.Public.EccPoint.Y).ToArray()));
+        Assert.That(ecc.Certificate.Extensions.OfType<X509KeyUsageExtension>().Single().KeyUsages,
+            Is.EqualTo(X509KeyUsageFlags.KeyAgreement), "an ECC EK is a decryption key, not a signing key");
     }
 }

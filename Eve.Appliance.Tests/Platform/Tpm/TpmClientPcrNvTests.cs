@@ -80,7 +80,7 @@ public sealed class TpmClientPcrNvTests
         {
             var e = Assert.ThrowsAsync<TpmException>(() => _tpm.NvReadAsync(index, 16));
             Assert.That(e!.RcName, Is.EqualTo("TPM_RC_NV_UNINITIALIZED"));
-            Assert.That(e.Message, Does.Contain("0x1500101").And.Contain("write the index before reading it"));
+            Assert.That(e.Message, Does.Contain("index 0x01500101").And.Contain("write the index before reading it"));
         }
         finally
         {
