@@ -8,8 +8,9 @@ namespace Eve.Appliance.Agent.Identity;
 /// <c>device.tpm.json</c> beside the certificate; its presence is how we know the identity is in
 /// the TPM (there is deliberately no key file).
 /// The defaults are EVE's (pkg/pillar/evetpm/tpm.go): TpmDeviceKeyHdl 0x817FFFFF and
-/// TpmEcdhKeyHdl 0x81000005, so a disk moved between EVE and the appliance finds the same keys,
-/// and tpm2-tools users recognise them.</summary>
+/// TpmEcdhKeyHdl 0x81000005, so people who know EVE (and tpm2-tools users) find the keys where
+/// they expect them, and a TPM provisioned by EVE is recognised (EVE authorizes those keys with its
+/// owner credential: pass it as the key auth).</summary>
 internal sealed record TpmDeviceKeyHandles(uint SigningKey, uint EcdhKey)
 {
     public const string FileName = "device.tpm.json";

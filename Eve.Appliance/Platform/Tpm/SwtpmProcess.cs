@@ -80,8 +80,15 @@ internal sealed class SwtpmProcess : IAsyncDisposable
     /// pid is gone, killing it if it did not exit.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _runner.RunAsync("swtpm_ioctl", ["--tcp", $"127.0.0.1:{CtrlPort}", "-s"],
-            TimeSpan.FromSeconds(5), check: false).ConfigureAwait(false);
+        try
+        {
+            await _runner.RunAsync("swtpm_ioctl", ["--tcp", $"127.0.0.1:{CtrlPort}", "-s"],
+                TimeSpan.FromSeconds(5), check: false).ConfigureAwait(false);
+        }
+        catch (ProcessFailedException)
+        {
+            // swtpm_ioctl missing or hung: fall through and stop the pid ourselves.
+        }
         var deadline = Stopwatch.StartNew();
         while (IsAlive(Pid) && deadline.Elapsed < TimeSpan.FromSeconds(5))
             await Task.Delay(10).ConfigureAwait(false);

@@ -4,7 +4,8 @@ namespace Eve.Appliance.Platform.Tpm;
 
 /// <summary>swtpm's TCP data port ("swtpm socket --server type=tcp"): bare TPM command buffers in,
 /// bare responses out, no MS-simulator framing. There is no resource manager behind it. After any
-/// failure mid-command the connection is dropped, because the byte stream can no longer be trusted
+/// swtpm serves one connection at a time, so a second client waits until the first disconnects.
+/// After any failure mid-command the connection is dropped, because the byte stream can no longer be trusted
 /// to be at a command boundary; the next command reconnects.</summary>
 internal sealed class SwtpmTcpTransport(string host, int port) : ITpmTransport
 {

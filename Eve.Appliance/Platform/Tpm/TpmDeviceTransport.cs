@@ -21,7 +21,9 @@ internal sealed class TpmDeviceTransport(string path) : ITpmTransport
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or OperationCanceledException or TpmProtocolException)
         {
             Close();
-            if (e is IOException or UnauthorizedAccessException)
+            if (e is UnauthorizedAccessException)
+                throw new TpmProtocolException($"{Description}: {e.Message} (run as root or as a member of the tss group)", e);
+            if (e is IOException)
                 throw new TpmProtocolException($"{Description}: {e.Message}", e);
             throw;
         }
