@@ -38,7 +38,7 @@ public sealed class AuthContainerTests
     public void OurSeal_VerifiesLikeEve_RawRS64Bytes()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        using var cert = Eve.Appliance.Agent.Identity.SoftwareDeviceKey.SelfSign(key, "t");
+        using var cert = Eve.Appliance.Agent.Identity.DeviceCertificateBuilder.SelfSigned(key, "t");
         var signer = new Eve.Appliance.Agent.Identity.OnboardSigner(cert, key);
         var container = AuthContainers.Seal("hello"u8, signer);
         Assert.That(container.SignatureHash.Length, Is.EqualTo(64));

@@ -23,7 +23,7 @@ public sealed class DeviceApiV1Tests
         onboard = X509CertificateLoader.LoadPkcs12(onboard.Export(X509ContentType.Pkcs12), null);
 
         using var deviceKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        using var deviceCertPublic = SoftwareDeviceKey.SelfSign(deviceKey, "v1-device");
+        using var deviceCertPublic = DeviceCertificateBuilder.SelfSigned(deviceKey, "v1-device");
         var deviceCert = X509CertificateLoader.LoadPkcs12(deviceCertPublic.CopyWithPrivateKey(deviceKey).Export(X509ContentType.Pkcs12), null);
 
         using (var asOnboard = new TestDevice(controller.Uri, boot, "SN-v1", onboard))
@@ -61,7 +61,7 @@ public sealed class DeviceApiV1Tests
         Assert.That((await noCert.SendAsync(HttpMethod.Get, "/api/v1/edgedevice/config", null)).Status, Is.EqualTo(HttpStatusCode.Unauthorized));
 
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        using var pub = SoftwareDeviceKey.SelfSign(key, "stranger");
+        using var pub = DeviceCertificateBuilder.SelfSigned(key, "stranger");
         var stranger = X509CertificateLoader.LoadPkcs12(pub.CopyWithPrivateKey(key).Export(X509ContentType.Pkcs12), null);
         using var unknown = new TestDevice(controller.Uri, controller.BootstrapDir, "x", stranger);
         Assert.That((await unknown.SendAsync(HttpMethod.Get, "/api/v1/edgedevice/config", null)).Status, Is.EqualTo(HttpStatusCode.Unauthorized));

@@ -22,7 +22,7 @@ internal sealed class TestDevice : IDisposable
     public TestDevice(Uri controller, string bootstrapDir, string serial, X509Certificate2? clientCert = null)
     {
         Serial = serial;
-        Cert = SoftwareDeviceKey.SelfSign(_key, serial);
+        Cert = DeviceCertificateBuilder.SelfSigned(_key, serial);
         Signer = new KeySigner(_key, Cert);
         var roots = new X509Certificate2Collection();
         roots.ImportFromPemFile(Path.Combine(bootstrapDir, "root-certificate.pem"));

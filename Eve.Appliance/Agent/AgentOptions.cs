@@ -21,6 +21,10 @@ internal sealed record AgentOptions
 
     public TimeSpan? MetricsIntervalOverride { get; init; }
 
+    /// <summary>Where the device key lives: "auto" (the kernel TPM if there is one, else a software
+    /// key), "none", "device:/dev/tpmrm0", or "swtpm:HOST:PORT".</summary>
+    public string Tpm { get; init; } = "auto";
+
     /// <summary>How often queued info and logs are retried while the controller is away.</summary>
     public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(10);
 

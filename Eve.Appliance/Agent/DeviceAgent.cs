@@ -36,7 +36,9 @@ internal sealed class DeviceAgent(AgentOptions options, ConfigHub hub, ILoggerFa
         var bootstrap = BootstrapFolder.Load(options.ConfigDir, options.ControllerUrl);
         var softSerial = SoftSerial();
         var serial = options.Serial ?? HardwareSerial();
-        var key = SoftwareDeviceKey.LoadOrCreate(options.ConfigDir, serial != "" ? serial : softSerial);
+        var transport = Platform.Tpm.TpmTransportFactory.Create(options.Tpm);
+        await using var tpm = transport != null ? new Platform.Tpm.TpmClient(transport) : null;
+        var key = await DeviceKeyFactory.LoadOrCreateAsync(options.ConfigDir, serial != "" ? serial : softSerial, tpm, time, ct).ConfigureAwait(false);
         Key = key;
         _log.LogInformation("device key: {Key}; controller {Server}", key.Description, bootstrap.Server);
 

@@ -18,6 +18,7 @@ internal static class AgentCommand
             ControllerUrl = args.Get("controller") is { } url ? new Uri(url) : null,
             ConfigIntervalOverride = Seconds(args.Get("config-interval")),
             MetricsIntervalOverride = Seconds(args.Get("metric-interval")),
+            Tpm = args.Get("tpm") ?? "auto",
         };
         args.EnsureAllUsed();
         var capture = new AgentLogCapture();

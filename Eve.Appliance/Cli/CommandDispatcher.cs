@@ -8,10 +8,10 @@ internal static class CommandDispatcher
     public const string Help = """
         eve-appliance — EVE-compatible edge appliance: device runtime and embedded controller
 
-          run --data-dir DIR [--listen ADDR:PORT] [--controller URL] [--serial S]
+          run --data-dir DIR [--listen ADDR:PORT] [--controller URL] [--serial S] [--tpm auto|none|device:PATH|swtpm:HOST:PORT]
                                   the appliance: controller + device agent in one process
           controller --data-dir DIR [--listen ADDR:PORT] [--server-name NAME] [--enforce-integrity]
-          agent --config-dir DIR --persist-dir DIR [--controller URL] [--serial S]
+          agent --config-dir DIR --persist-dir DIR [--controller URL] [--serial S] [--tpm ...]
           pki init --data-dir DIR --server-name NAME [--port P] [--force]
           ctl --data-dir DIR <command>   operator CLI (`eve-appliance ctl --data-dir DIR help`)
           proto decode --type NAME FILE [--json]

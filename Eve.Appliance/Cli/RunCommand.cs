@@ -28,6 +28,7 @@ internal static class RunCommand
         var configDir = Path.Combine(dataDir, "device", "config");
         var persistDir = Path.Combine(dataDir, "device", "persist");
         var serial = args.Get("serial");
+        var tpm = args.Get("tpm") ?? "auto";
         args.EnsureAllUsed();
 
         var capture = new AgentLogCapture();
@@ -39,6 +40,7 @@ internal static class RunCommand
             ConfigDir = configDir,
             PersistDir = persistDir,
             Serial = serial,
+            Tpm = tpm,
             ControllerUrl = upstream != null ? new Uri(upstream) : null,
         }, capture);
         using var host = builder.Build();

@@ -20,6 +20,9 @@ internal static class AtomicFile
                 fs.Write(content);
                 fs.Flush(flushToDisk: true);
             }
+            // Created with the final mode (a key is never readable by others, not even briefly);
+            // set again because the umask may have cleared bits we want (0644 for certs).
+            if (mode != null) File.SetUnixFileMode(tmp, mode.Value);
             File.Move(tmp, path, overwrite: true);
             FsyncDirectory(dir);
         }
@@ -28,6 +31,12 @@ internal static class AtomicFile
             if (File.Exists(tmp)) File.Delete(tmp);
         }
     }
+
+    /// <summary>rw-r--r--: certificates and other public material.</summary>
+    public const UnixFileMode Public = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+    /// <summary>rw-------: private keys.</summary>
+    public const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     public static void WriteText(string path, string text, UnixFileMode? mode = null) =>
         Write(path, System.Text.Encoding.UTF8.GetBytes(text), mode);
