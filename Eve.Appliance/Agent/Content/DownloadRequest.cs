@@ -1,0 +1,11 @@
+using System.Net;
+
+namespace Eve.Appliance.Agent.Content;
+
+/// <summary>One blob to fetch: where from (http, https or file), its expected sha256, and
+/// optionally its size and the datastore's basic credentials.</summary>
+internal sealed record DownloadRequest(Uri Source, string Sha256, long? Size = null, NetworkCredential? Credentials = null)
+{
+    /// <summary>The source without user info, for logs and messages.</summary>
+    public string Display => Source.IsFile ? Source.LocalPath : Source.GetLeftPart(UriPartial.Path);
+}
