@@ -25,7 +25,7 @@ internal enum FaultKind
 
 internal sealed record ServerFault(FaultKind Kind, long AfterBytes = 0, int Status = 503);
 
-internal sealed record SeenRequest(string Path, string? Range, string? Authorization);
+internal sealed record SeenRequest(string Path, string? Range, string? Authorization, string Query = "");
 
 /// <summary>A real HTTP(S) datastore on 127.0.0.1 (Kestrel) that serves byte ranges and injects
 /// faults in the order they are queued, one per request.</summary>
@@ -40,6 +40,10 @@ internal sealed class BlobTestServer : IAsyncDisposable
     public ConcurrentQueue<ServerFault> Faults { get; } = new();
     public ConcurrentQueue<SeenRequest> Requests { get; } = new();
     public string? RequiredAuthorization { get; set; }
+    /// <summary>WWW-Authenticate value sent with a 401 (an OCI registry's Bearer challenge).</summary>
+    public string? Challenge { get; set; }
+    /// <summary>Paths served without authorization (a token endpoint).</summary>
+    public HashSet<string> OpenPaths { get; } = [];
 
     public Uri UriOf(string path) => new(BaseUri, path);
 
@@ -65,10 +69,11 @@ internal sealed class BlobTestServer : IAsyncDisposable
         var path = ctx.Request.Path.Value!.TrimStart('/');
         var range = ctx.Request.Headers.Range.ToString();
         var auth = ctx.Request.Headers.Authorization.ToString();
-        Requests.Enqueue(new SeenRequest(path, range.Length == 0 ? null : range, auth.Length == 0 ? null : auth));
-        if (RequiredAuthorization is { } required && auth != required)
+        Requests.Enqueue(new SeenRequest(path, range.Length == 0 ? null : range, auth.Length == 0 ? null : auth, ctx.Request.QueryString.Value ?? ""));
+        if (RequiredAuthorization is { } required && auth != required && !OpenPaths.Contains(path))
         {
             ctx.Response.StatusCode = 401;
+            if (Challenge is { } challenge) ctx.Response.Headers.WWWAuthenticate = challenge;
             return;
         }
         if (!Objects.TryGetValue(path, out var data))

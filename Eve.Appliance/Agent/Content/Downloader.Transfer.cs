@@ -100,7 +100,9 @@ internal sealed partial class Downloader
     {
         using var message = new HttpRequestMessage(HttpMethod.Get, request.Source);
         if (have > 0) message.Headers.Range = new RangeHeaderValue(have, null);
-        if (request.Credentials is { } c)
+        if (request.Authorization is { } authorization)
+            message.Headers.Authorization = authorization;
+        else if (request.Credentials is { } c)
             message.Headers.Authorization = new AuthenticationHeaderValue("Basic",
                 Convert.ToBase64String(Encoding.UTF8.GetBytes($"{c.UserName}:{c.Password}")));
         using var headerStall = new CancellationTokenSource(_options.StallTimeout, _time);
