@@ -135,10 +135,26 @@ public sealed class QemuVmTests
     }
 
     [Test]
-    public async Task Quit_EndsQemuAtOnce_AndIsReportedAsQuit()
+    public async Task VtpmAndVncPassword_WorkForReal_ThenQuitEndsQemuAtOnce()
     {
-        var spec = Spec("quit");
+        var swtpmSocket = Path.Combine(_dir, "swtpm.sock");
+        var swtpmPid = Path.Combine(_dir, "swtpm.pid");
+        Directory.CreateDirectory(Path.Combine(_dir, "tpm"));
+        await ProcessRunner.Default.RunAsync("swtpm", ["socket", "--tpm2", "--tpmstate", $"dir={Path.Combine(_dir, "tpm")}",
+            "--ctrl", $"type=unixio,path={swtpmSocket}", "--pid", $"file={swtpmPid}", "--daemon"]);
+        var tpmPid = int.Parse((await File.ReadAllTextAsync(swtpmPid)).Trim());
+        _started.Add((tpmPid, ProcStat.TryRead(tpmPid)!.Value.StartTicks));
+
+        var display = Random.Shared.Next(200, 4000);
+        var spec = Spec("quit") with { VtpmSocketPath = swtpmSocket, Vnc = new QemuVnc("127.0.0.1", display, "pw-1234") };
         var vm = await StartAsync(Supervisor(), spec);
+        Assert.That(string.Join(' ', LinuxProcess.ReadCmdline(vm.Pid)), Does.Not.Contain("pw-1234"));
+        var vnc = await vm.Qmp.ExecuteAsync("query-vnc");
+        Assert.That(vnc.GetProperty("enabled").GetBoolean(), Is.True);
+        Assert.That(vnc.GetProperty("auth").GetString(), Is.EqualTo("vnc"), "password auth is on and a password was set over QMP");
+        Assert.That(vnc.GetProperty("service").GetString(), Is.EqualTo((5900 + display).ToString()));
+        await TestGuest.WaitForSerialAsync(spec.SerialLogPath!, "EVE-TEST-TPM: 2", BootTimeout);
+
         var exit = await vm.QuitAsync();
         Assert.That(exit.Kind, Is.EqualTo(QemuExitKind.Quit));
         Assert.That(exit.ShutdownReason, Is.EqualTo("host-qmp-quit"));
