@@ -115,9 +115,9 @@ internal sealed partial class QmpClient : IAsyncDisposable
             throw new QmpException(QmpErrorKind.Timeout,
                 $"QEMU did not answer '{command}' on {_path} within {limit.TotalSeconds:0.#} s; the VM may be hung", inner: e);
         }
-        catch (SocketException e)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
-            throw new QmpException(QmpErrorKind.Closed, $"QMP '{command}' on {_path}: send failed ({e.Message}); QEMU has exited?", inner: e);
+            throw new QmpException(QmpErrorKind.Closed, $"QMP '{command}' on {_path}: send failed ({e.Message}); QEMU has exited or the client was disposed", inner: e);
         }
         finally
         {
