@@ -142,6 +142,8 @@ public sealed class QemuVmTests
         Directory.CreateDirectory(Path.Combine(_dir, "tpm"));
         await ProcessRunner.Default.RunAsync("swtpm", ["socket", "--tpm2", "--tpmstate", $"dir={Path.Combine(_dir, "tpm")}",
             "--ctrl", $"type=unixio,path={swtpmSocket}", "--pid", $"file={swtpmPid}", "--daemon"]);
+        // swtpm writes its pidfile and socket from the daemonized child; wait for both.
+        for (var i = 0; i < 100 && !(File.Exists(swtpmPid) && File.Exists(swtpmSocket)); i++) await Task.Delay(50);
         var tpmPid = int.Parse((await File.ReadAllTextAsync(swtpmPid)).Trim());
         _started.Add((tpmPid, ProcStat.TryRead(tpmPid)!.Value.StartTicks));
 
