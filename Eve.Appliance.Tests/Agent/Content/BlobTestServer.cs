@@ -42,6 +42,8 @@ internal sealed class BlobTestServer : IAsyncDisposable
     public string? RequiredAuthorization { get; set; }
     /// <summary>WWW-Authenticate value sent with a 401 (an OCI registry's Bearer challenge).</summary>
     public string? Challenge { get; set; }
+    /// <summary>Answer every request with the whole object (200), as servers without Range support do.</summary>
+    public bool IgnoreRange { get; set; }
     /// <summary>Paths served without authorization (a token endpoint).</summary>
     public HashSet<string> OpenPaths { get; } = [];
 
@@ -93,7 +95,7 @@ internal sealed class BlobTestServer : IAsyncDisposable
             data[data.Length / 2] ^= 0xFF;
         }
         long from = 0;
-        if (range.StartsWith("bytes=", StringComparison.Ordinal) && range.EndsWith('-'))
+        if (!IgnoreRange && range.StartsWith("bytes=", StringComparison.Ordinal) && range.EndsWith('-'))
             from = long.Parse(range["bytes=".Length..^1]);
         if (from > data.Length)
         {

@@ -94,6 +94,17 @@ public sealed class DownloaderTests
     }
 
     [Test]
+    public async Task ServerWithoutRangeSupport_RestartsFromZero_AndStillVerifies()
+    {
+        _server.IgnoreRange = true;
+        var store = new BlobStore(_dir);
+        await File.WriteAllBytesAsync(store.PartialPath(_sha), _blob[..(1 << 20)]);
+        var blob = await NewDownloader().DownloadAsync(Request());
+        Assert.That(await File.ReadAllBytesAsync(blob.Path), Is.EqualTo(_blob));
+        Assert.That(_server.Requests.Single().Range, Is.EqualTo($"bytes={1 << 20}-"), "asked for the rest, got the whole object once");
+    }
+
+    [Test]
     public async Task CorruptPartial_FailsVerification_IsDeleted_AndDownloadedAfresh()
     {
         var store = new BlobStore(_dir);
