@@ -25,7 +25,8 @@ internal sealed class RunningAgent : IAsyncDisposable
         foreach (var f in Directory.GetFiles(bootstrapDir)) File.Copy(f, Path.Combine(configDir, Path.GetFileName(f)), overwrite: true);
     }
 
-    public static async Task<RunningAgent> StartAsync(string configDir, string persistDir, string serial, Func<AgentOptions, AgentOptions>? configure = null)
+    public static async Task<RunningAgent> StartAsync(string configDir, string persistDir, string serial, Func<AgentOptions, AgentOptions>? configure = null,
+        IEnumerable<IAgentSubsystem>? subsystems = null)
     {
         var options = new AgentOptions
         {
@@ -42,7 +43,7 @@ internal sealed class RunningAgent : IAsyncDisposable
         // The agent's own log lines go through the capture to the controller as newlogs.
         var capture = new AgentLogCapture();
         var loggers = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddProvider(capture));
-        var agent = new DeviceAgent(options, new ConfigHub(), loggers, TimeProvider.System, capture);
+        var agent = new DeviceAgent(options, new ConfigHub(), loggers, TimeProvider.System, capture, subsystems);
         await agent.StartAsync(CancellationToken.None);
         return new RunningAgent(agent, options);
     }

@@ -14,7 +14,8 @@ namespace Eve.Appliance.Agent;
 /// reporting loops. Each loop is supervised: a failing pass is logged and retried after a back-off,
 /// never allowed to stop the appliance (STYLE §5.3).
 /// </summary>
-internal sealed class DeviceAgent(AgentOptions options, ConfigHub hub, ILoggerFactory loggers, TimeProvider time, AgentLogCapture? logCapture = null)
+internal sealed class DeviceAgent(AgentOptions options, ConfigHub hub, ILoggerFactory loggers, TimeProvider time, AgentLogCapture? logCapture = null,
+    IEnumerable<IAgentSubsystem>? subsystems = null)
     : BackgroundService
 {
     private readonly ILogger _log = loggers.CreateLogger("Agent");
@@ -29,6 +30,7 @@ internal sealed class DeviceAgent(AgentOptions options, ConfigHub hub, ILoggerFa
     public ConfigPoller? Poller { get; private set; }
     public ReportingLoops? Reporting { get; private set; }
     public IDeviceKey? Key { get; private set; }
+    public AgentContext? Context { get; private set; }
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
@@ -57,6 +59,11 @@ internal sealed class DeviceAgent(AgentOptions options, ConfigHub hub, ILoggerFa
         Reporting = reporting;
 
         var logLoop = Supervise("logs", reporting.LogLoopAsync, ct);
+        var context = new AgentContext(options, hub, reporting, session, key, loggers, time);
+        Context = context;
+        // Subsystems start before onboarding completes: a box that reboots while its controller
+        // is away brings its apps back from the checkpointed config.
+        var parts = (subsystems ?? []).Select(s => Supervise(s.Name, c => s.RunAsync(context, c), ct)).ToList();
         await OnboardAsync(session, serial, softSerial, ct).ConfigureAwait(false);
         _onboarded.TrySetResult(session.DeviceId!);
 
@@ -65,7 +72,8 @@ internal sealed class DeviceAgent(AgentOptions options, ConfigHub hub, ILoggerFa
             Supervise("config", poller.RunAsync, ct),
             Supervise("outbox", c => outbox.RunAsync(session, options.RetryInterval, c), ct),
             Supervise("info", reporting.InfoLoopAsync, ct),
-            Supervise("metrics", reporting.MetricsLoopAsync, ct)).ConfigureAwait(false);
+            Supervise("metrics", reporting.MetricsLoopAsync, ct),
+            Task.WhenAll(parts)).ConfigureAwait(false);
     }
 
     private async Task OnboardAsync(DeviceSession session, string serial, string softSerial, CancellationToken ct)

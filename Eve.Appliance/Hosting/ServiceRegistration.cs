@@ -25,7 +25,8 @@ internal static class ServiceRegistration
         services.AddSingleton(options);
         services.AddSingleton<ConfigHub>();
         services.AddSingleton(sp => new DeviceAgent(sp.GetRequiredService<AgentOptions>(), sp.GetRequiredService<ConfigHub>(),
-            sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>(), capture));
+            sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>(), capture,
+            sp.GetServices<IAgentSubsystem>()));
         services.AddHostedService(sp => sp.GetRequiredService<DeviceAgent>());
         return services;
     }

@@ -16,9 +16,22 @@ namespace Eve.Appliance.Agent.Reporting;
 /// (as EVE does: a stale metric has no value, a lost log line does).
 /// </summary>
 internal sealed class ReportingLoops(DeviceSession session, Outbox outbox, ConfigHub hub, ITelemetrySource source,
-    AgentLogCapture? logs, AgentOptions options, TimeProvider time, ILogger log)
+    AgentLogCapture? logs, AgentOptions options, TimeProvider time, ILogger log) : IReportSink
 {
     private byte[]? _lastDeviceInfo;
+    private readonly List<Action<ZMetricMsg>> _contributors = [];
+
+    public void PublishInfo(ZInfoMsg info, string key)
+    {
+        if (info.DevId == "") info.DevId = session.DeviceId ?? "";
+        info.AtTimeStamp ??= Timestamp.FromDateTimeOffset(time.GetUtcNow());
+        outbox.Enqueue("info", info.ToByteArray(), key);
+    }
+
+    public void AddMetrics(Action<ZMetricMsg> contributor)
+    {
+        lock (_contributors) _contributors.Add(contributor);
+    }
 
     public long MetricsSent { get; private set; }
     public long MetricsDropped { get; private set; }
@@ -73,6 +86,13 @@ internal sealed class ReportingLoops(DeviceSession session, Outbox outbox, Confi
                 Failures = (ulong)session.Client.Failures,
             });
             var msg = new ZMetricMsg { DevID = session.DeviceId, AtTimeStamp = Timestamp.FromDateTimeOffset(time.GetUtcNow()), Dm = dm };
+            Action<ZMetricMsg>[] contributors;
+            lock (_contributors) contributors = [.. _contributors];
+            foreach (var c in contributors)
+            {
+                try { c(msg); }
+                catch (Exception e) { log.LogWarning(e, "a metrics contributor failed; sending the rest"); }
+            }
             try
             {
                 var (status, body) = await session.PostAsync("metrics", msg.ToByteArray(), ct).ConfigureAwait(false);

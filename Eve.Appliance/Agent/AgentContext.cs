@@ -1,0 +1,43 @@
+using Eve.Appliance.Agent.Config;
+using Eve.Appliance.Agent.ControllerConn;
+using Eve.Appliance.Agent.Identity;
+using Microsoft.Extensions.Logging;
+using Org.Lfedge.Eve.Info;
+using Org.Lfedge.Eve.Metrics;
+
+namespace Eve.Appliance.Agent;
+
+/// <summary>What a device subsystem (apps, networks, base OS, …) gets from the agent: the desired
+/// state, a way to report, and the device's identity and folders. Subsystems never call the
+/// controller themselves except through <see cref="Session"/> (e.g. to download from the
+/// controller's built-in datastore with the device's trust roots).</summary>
+internal sealed record AgentContext(
+    AgentOptions Options,
+    ConfigHub Hub,
+    IReportSink Reports,
+    DeviceSession Session,
+    IDeviceKey Key,
+    ILoggerFactory Loggers,
+    TimeProvider Time);
+
+/// <summary>A long-running part of the device runtime, started by the agent right after the
+/// checkpointed config is loaded (so apps come back even when the controller is away) and
+/// supervised: an exception is logged and the part restarted after a back-off.</summary>
+internal interface IAgentSubsystem
+{
+    string Name { get; }
+
+    Task RunAsync(AgentContext context, CancellationToken ct);
+}
+
+/// <summary>Where subsystems send what they report. Info is latest-wins per key and persisted
+/// until the controller acknowledges it; metric contributors are asked on every metrics tick.</summary>
+internal interface IReportSink
+{
+    /// <summary>Queues an info message; <paramref name="key"/> names the object (e.g. "app/UUID"),
+    /// so a newer info for the same object replaces an unsent older one.</summary>
+    void PublishInfo(ZInfoMsg info, string key);
+
+    /// <summary>Adds a contributor that fills its part (am, nm, vm…) of each ZMetricMsg.</summary>
+    void AddMetrics(Action<ZMetricMsg> contributor);
+}
