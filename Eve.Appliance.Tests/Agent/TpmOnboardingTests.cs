@@ -11,6 +11,21 @@ namespace Eve.Appliance.Tests.Agent;
 public sealed class TpmOnboardingTests
 {
     [Test]
+    public async Task Agent_WithTpmKey_Attests_AndGetsConfigFromAControllerThatEnforcesTheIntegrityToken()
+    {
+        using var dir = new TempDir("tpm-attest");
+        await using var swtpm = await SwtpmProcess.StartAsync(dir.Sub("swtpm"));
+        await using var controller = await RunningController.StartAsync(dir.Sub("controller"), o => o with { EnforceIntegrityToken = true });
+        RunningAgent.Provision(controller.BootstrapDir, dir.Sub("config"));
+        await using var agent = await RunningAgent.StartAsync(dir.Sub("config"), dir.Sub("persist"), "SN-tpm-2", o => o with { Tpm = swtpm.Option });
+        await agent.Agent.Onboarded.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.That(agent.Agent.Attester, Is.Not.Null);
+        Assert.That(agent.Agent.Attester!.IntegrityToken.Length, Is.EqualTo(128), "quote verified with the TPM attestation key");
+        await agent.Agent.FirstConfig.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.That(agent.Hub.Current!.Source, Is.EqualTo("controller"));
+    }
+
+    [Test]
     public async Task Agent_WithTpmKey_OnboardsAndReports_AndNoDevicePrivateKeyFileExists()
     {
         using var dir = new TempDir("tpm-agent");

@@ -31,6 +31,7 @@ internal sealed class DeviceAgent(AgentOptions options, ConfigHub hub, ILoggerFa
     public ReportingLoops? Reporting { get; private set; }
     public IDeviceKey? Key { get; private set; }
     public AgentContext? Context { get; private set; }
+    public Attestation.TpmAttester? Attester { get; private set; }
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
@@ -65,6 +66,18 @@ internal sealed class DeviceAgent(AgentOptions options, ConfigHub hub, ILoggerFa
         // is away brings its apps back from the checkpointed config.
         var parts = (subsystems ?? []).Select(s => Supervise(s.Name, c => s.RunAsync(context, c), ct)).ToList();
         await OnboardAsync(session, serial, softSerial, ct).ConfigureAwait(false);
+        if (tpm != null && key is TpmDeviceKey tpmKey)
+        {
+            var attester = new Attestation.TpmAttester(session, tpm, tpmKey, time, loggers.CreateLogger("Attest"));
+            Attester = attester;
+            poller.IntegrityToken = () => attester.IntegrityToken;
+            poller.Reattest = attester.AttestAsync;
+            try { await attester.AttestAsync(ct).ConfigureAwait(false); }
+            catch (Exception e) when (e is ControllerUnavailableException or ControllerRefusedException or ControllerTrustException or Platform.Tpm.TpmException)
+            {
+                _log.LogWarning("attestation failed, will retry when the controller asks: {Reason}", e.Message);
+            }
+        }
         _onboarded.TrySetResult(session.DeviceId!);
 
         await Task.WhenAll(

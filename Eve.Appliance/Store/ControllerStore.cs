@@ -18,7 +18,7 @@ public sealed class ControllerStore : IDisposable
         Path = System.IO.Path.Combine(dataDir, "controller.db");
         try
         {
-            _db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Direct });
+            _db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Direct }, NewMapper());
         }
         catch (IOException e)
         {
@@ -36,6 +36,21 @@ public sealed class ControllerStore : IDisposable
         Metrics.EnsureIndex(m => m.DeviceId);
         Logs = _db.GetCollection<LogDoc>("logs");
         Logs.EnsureIndex(l => l.DeviceId);
+    }
+
+    /// <summary>Our own mapper, with every document type mapped before the store is shared:
+    /// LiteDB's global mapper builds type maps lazily and is not safe when several threads map a
+    /// type for the first time at once ("Member … not found on BsonMapper").</summary>
+    private static BsonMapper NewMapper()
+    {
+        var mapper = new BsonMapper();
+        mapper.ToDocument(new DeviceDoc());
+        mapper.ToDocument(new OnboardDoc());
+        mapper.ToDocument(new ConfigDoc());
+        mapper.ToDocument(new InfoDoc());
+        mapper.ToDocument(new MetricDoc());
+        mapper.ToDocument(new LogDoc());
+        return mapper;
     }
 
     public string Path { get; }

@@ -20,6 +20,8 @@ public sealed class DeviceDoc
     /// <summary>Issued by /attest on a quote; config requests must carry it when enforcement is on.</summary>
     public byte[]? IntegrityToken { get; set; }
     public byte[]? PendingNonce { get; set; }
+    /// <summary>PEM of the TPM attestation key's cert (DEVICE_RESTRICTED_SIGNING), issued by the device cert.</summary>
+    public string? AttestationCertPem { get; set; }
 }
 
 /// <summary>An onboarding certificate and the serials it may register ("*" = any).</summary>

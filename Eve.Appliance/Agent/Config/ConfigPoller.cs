@@ -12,6 +12,11 @@ namespace Eve.Appliance.Agent.Config;
 /// </summary>
 internal sealed class ConfigPoller(DeviceSession session, ConfigHub hub, AgentOptions options, TimeProvider time, ILogger log)
 {
+    /// <summary>The integrity token from attestation (empty without a TPM), and how to attest
+    /// again when the controller answers 403 (EVE: "integrity token mismatch, re-attest").</summary>
+    public Func<ReadOnlyMemory<byte>> IntegrityToken { get; set; } = () => ReadOnlyMemory<byte>.Empty;
+    public Func<CancellationToken, Task>? Reattest { get; set; }
+
     private string CheckpointFile => Path.Combine(options.PersistDir, "checkpoint", "lastconfig");
     private string _hash = "";
 
@@ -43,7 +48,7 @@ internal sealed class ConfigPoller(DeviceSession session, ConfigHub hub, AgentOp
     {
         try
         {
-            var result = await session.GetConfigAsync(_hash, ReadOnlyMemory<byte>.Empty, ct).ConfigureAwait(false);
+            var result = await session.GetConfigAsync(_hash, IntegrityToken(), ct).ConfigureAwait(false);
             LastSuccess = time.GetUtcNow();
             LastError = null;
             if (result is not { } r) return; // 304: unchanged
@@ -55,6 +60,14 @@ internal sealed class ConfigPoller(DeviceSession session, ConfigHub hub, AgentOp
         {
             LastError = e.Message;
             log.LogWarning("config poll failed, keeping the last config: {Reason}", e.Message);
+            if (e is ControllerRefusedException { Status: 403 } && Reattest != null)
+            {
+                try { await Reattest(ct).ConfigureAwait(false); }
+                catch (Exception inner) when (inner is ControllerUnavailableException or ControllerRefusedException or ControllerTrustException or Platform.Tpm.TpmException)
+                {
+                    log.LogWarning("re-attestation failed: {Reason}", inner.Message);
+                }
+            }
             if (e is ControllerRefusedException { Status: 404 or 400 })
             {
                 // EVE's reading of 404 on /config: "device deleted in controller?" — check the UUID.

@@ -37,6 +37,13 @@ internal sealed class TpmDeviceKey : IDeviceKey
     /// it to the controller as DEVICE_ECDH_EXCHANGE.</summary>
     public X509Certificate2 EcdhCertificate { get; }
 
+    /// <summary>Signs X.509 structures (e.g. the attestation key's cert) with the device key in the TPM.</summary>
+    public X509SignatureGenerator CreateSignatureGenerator()
+    {
+        using var pub = Certificate.GetECDsaPublicKey()!;
+        return new TpmX509SignatureGenerator(_tpm, Handles.SigningKey, _keyAuth, new PublicKey(pub));
+    }
+
     /// <summary>Finds the keys at their handles (creating and persisting them if absent) and the
     /// certificates in <paramref name="folder"/> (creating them if absent or for another key).</summary>
     public static async Task<TpmDeviceKey> LoadOrCreateAsync(TpmClient tpm, string folder, string serial,

@@ -8,7 +8,7 @@ namespace Eve.Appliance.Controller.Devices;
 /// /attest as Adam runs it: a nonce on request, then an integrity token for a quote that carries
 /// that nonce. The token gates /config only when the controller enforces it.
 /// </summary>
-internal sealed class AttestationService(DeviceDirectory devices)
+internal sealed class AttestationService(DeviceDirectory devices, Action<string>? log = null)
 {
     public ZAttestResponse Handle(string deviceId, ZAttestReq req)
     {
@@ -27,11 +27,26 @@ internal sealed class AttestationService(DeviceDirectory devices)
                 if (req.Quote == null) throw ApiError.BadRequest("ATTEST_REQ_QUOTE without a quote");
                 if (doc.PendingNonce == null || req.Quote.AttestData.Span.IndexOf(doc.PendingNonce) < 0)
                     return QuoteResponse(ZAttestResponseCode.NonceMismatch, null);
+                // With an attestation key on file the quote must verify with it; without one
+                // (a device that sent no cert) we do as Adam does and check only the nonce.
+                if (doc.AttestationCertPem != null && QuoteCheck.QuoteProblem(req.Quote, doc.AttestationCertPem, doc.PendingNonce) is { } problem)
+                {
+                    log?.Invoke($"device {deviceId}: quote refused: {problem}");
+                    return QuoteResponse(ZAttestResponseCode.QuoteFailed, null);
+                }
                 doc.IntegrityToken = Encoding(RandomNumberGenerator.GetBytes(96));
                 doc.PendingNonce = null;
                 devices.Update(doc);
                 return QuoteResponse(ZAttestResponseCode.Success, doc.IntegrityToken);
             case ZAttestReqType.AttestReqCert:
+                var ak = req.Certs.FirstOrDefault(c => c.Type == Org.Lfedge.Eve.Certs.ZCertType.CertTypeDeviceRestrictedSigning);
+                if (ak != null)
+                {
+                    var pem = ak.Cert.ToStringUtf8();
+                    if (QuoteCheck.AttestationCertProblem(pem, doc.CertPem) is { } bad) throw ApiError.BadRequest(bad);
+                    doc.AttestationCertPem = pem;
+                    devices.Update(doc);
+                }
                 return new ZAttestResponse { RespType = ZAttestRespType.AttestRespCert };
             case ZAttestReqType.StoreKeys:
                 return new ZAttestResponse { RespType = ZAttestRespType.StoreKeys };
