@@ -11,19 +11,22 @@ namespace Eve.Appliance.Api.NewLogs;
 /// {"seconds":…,"nanos":…} (WIRE.md A.7). Not protobuf canonical JSON.</summary>
 internal static class LogEntryJson
 {
-    /// <summary>Writes the entry without the trailing newline.</summary>
-    public static void Write(IBufferWriter<byte> w, LogEntry e)
+    /// <summary>Writes the entry without the trailing newline. The overrides let a spool stamp a msgid
+    /// or shorten the content without copying the caller's message.</summary>
+    public static void Write(IBufferWriter<byte> w, LogEntry e, ulong? msgidOverride = null, string? contentOverride = null)
     {
+        var content = contentOverride ?? e.Content;
+        var msgid = msgidOverride ?? e.Msgid;
         var first = true;
         GoJsonWriter.WriteRaw(w, "{"u8);
         if (e.Severity.Length > 0) Key(w, "\"severity\":"u8, ref first).String(w, e.Severity);
         if (e.Source.Length > 0) Key(w, "\"source\":"u8, ref first).String(w, e.Source);
         if (e.Iid.Length > 0) Key(w, "\"iid\":"u8, ref first).String(w, e.Iid);
-        if (e.Content.Length > 0) Key(w, "\"content\":"u8, ref first).String(w, e.Content);
-        if (e.Msgid != 0)
+        if (content.Length > 0) Key(w, "\"content\":"u8, ref first).String(w, content);
+        if (msgid != 0)
         {
             Key(w, "\"msgid\":"u8, ref first);
-            GoJsonWriter.WriteNumber(w, e.Msgid);
+            GoJsonWriter.WriteNumber(w, msgid);
         }
         if (e.Tags.Count > 0)
         {
