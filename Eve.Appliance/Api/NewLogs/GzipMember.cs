@@ -122,7 +122,9 @@ internal static class GzipMember
             deflated.CopyTo(compressed);
             using var input = new MemoryStream(compressed, 0, deflated.Length, writable: false);
             using var inflate = new DeflateStream(input, CompressionMode.Decompress);
-            var output = new byte[Math.Max(sizeHint, 256)];
+            // A forged ISIZE must not make us allocate the whole cap up front: DEFLATE expands at most
+            // ~1032:1, so start from what the input can really produce and grow.
+            var output = new byte[Math.Max(256, (int)Math.Min(sizeHint, (long)deflated.Length * 1032 + 256))];
             var length = 0;
             while (true)
             {

@@ -101,6 +101,26 @@ public sealed class LogSegmentWriterTests
     }
 
     [Test]
+    public void ConcurrentAppends_FromManyThreads_AllArriveOnceInPerThreadOrder()
+    {
+        var options = Options(_dir) with { MaxSegmentBytes = 32 * 1024 };
+        using (var writer = LogSegmentWriter.Open(options, new FakeClock()))
+        {
+            Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, t =>
+            {
+                for (var i = 0; i < 2000; i++) writer.Append(Entry(i, $"t{t}-{i}"));
+            });
+        }
+        var got = Contents(new LogUploadQueue(options, new FakeClock()));
+        Assert.That(got, Has.Count.EqualTo(8000).And.Unique);
+        for (var t = 0; t < 4; t++)
+        {
+            var prefix = $"t{t}-";
+            Assert.That(got.Where(c => c.StartsWith(prefix)).Select(c => int.Parse(c[prefix.Length..])), Is.EqualTo(Enumerable.Range(0, 2000)));
+        }
+    }
+
+    [Test]
     public void LongLine_IsCutToMaxLineBytesAndMarked()
     {
         using var writer = LogSegmentWriter.Open(Options(_dir) with { MaxLineBytes = 4096 }, new FakeClock());

@@ -7,13 +7,17 @@ namespace Eve.Appliance.Agent.Telemetry.Logs;
 /// <summary>Turns one closed segment (JSON lines) into newlogs gzip chunks of at most
 /// <see cref="LogSpoolOptions.MaxChunkBytes"/> compressed bytes, numbered segment-part. The split depends
 /// only on the segment's bytes and the options, so packing the same segment again (after a crash
-/// before the segment was deleted) produces the same ids over the same lines.</summary>
+/// before the segment was deleted) produces the same ids over the same lines. Not thread-safe: the
+/// segment writer calls it under its lock, and it reuses its buffers between segments.</summary>
 internal sealed class LogChunkPacker(LogSpoolOptions options, LogUploadQueue queue, TimeProvider time, Guid spoolId,
     CompressionLevel level = CompressionLevel.SmallestSize)
 {
     // First guess of compressed/raw for JSON log lines; later chunks of the segment use the measured one.
     private const double InitialRatio = 0.2;
     private const double Fill = 0.92;
+
+    private readonly ArrayBufferWriter<byte> _body = new(options.MaxChunkBytes * 4);
+    private readonly List<(int Start, int Length)> _lines = [];
 
     public long ChunksWritten { get; private set; }
 
@@ -23,13 +27,28 @@ internal sealed class LogChunkPacker(LogSpoolOptions options, LogUploadQueue que
     /// already sent are skipped by the queue).</summary>
     public int Pack(string segmentPath, ulong segment, string stream)
     {
-        var data = File.ReadAllBytes(segmentPath);
-        var lines = CompleteLines(data);
+        using var file = new FileStream(segmentPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+        var length = checked((int)file.Length);
+        var data = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            file.ReadExactly(data, 0, length);
+            return Pack(data.AsSpan(0, length), segmentPath, segment, stream);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(data);
+        }
+    }
+
+    private int Pack(ReadOnlySpan<byte> data, string segmentPath, ulong segment, string stream)
+    {
+        var lines = CompleteLines(data, _lines);
         var max = options.MaxChunkBytes;
         var ratio = InitialRatio;
         var chunks = 0;
         ushort part = 0;
-        var body = new ArrayBufferWriter<byte>(max * 4);
+        var body = _body;
         for (var i = 0; i < lines.Count;)
         {
             var n = CountForRaw(lines, i, (long)(max * Fill / ratio));
@@ -58,14 +77,14 @@ internal sealed class LogChunkPacker(LogSpoolOptions options, LogUploadQueue que
         return chunks;
     }
 
-    private byte[] Compress(byte[] data, List<(int Start, int Length)> lines, int first, int count,
+    private byte[] Compress(ReadOnlySpan<byte> data, List<(int Start, int Length)> lines, int first, int count,
         ArrayBufferWriter<byte> body, ulong segment, ushort part, string stream)
     {
         body.ResetWrittenCount();
         for (var k = first; k < first + count; k++)
         {
             var (start, length) = lines[k];
-            data.AsSpan(start, length).CopyTo(body.GetSpan(length));
+            data.Slice(start, length).CopyTo(body.GetSpan(length));
             body.Advance(length);
         }
         var now = time.GetUtcNow();
@@ -94,10 +113,9 @@ internal sealed class LogChunkPacker(LogSpoolOptions options, LogUploadQueue que
 
     /// <summary>Lines ending in '\n' that look like our JSON objects. A torn tail or a zero-filled
     /// block (what a power cut can leave in a file) is skipped rather than shipped.</summary>
-    private static List<(int Start, int Length)> CompleteLines(byte[] data)
+    private static List<(int Start, int Length)> CompleteLines(ReadOnlySpan<byte> span, List<(int Start, int Length)> lines)
     {
-        var lines = new List<(int, int)>(data.Length / 150 + 1);
-        var span = data.AsSpan();
+        lines.Clear();
         var pos = 0;
         while (pos < span.Length)
         {
