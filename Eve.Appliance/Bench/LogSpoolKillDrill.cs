@@ -36,6 +36,7 @@ internal static class LogSpoolKillDrill
         var dir = Directory.CreateTempSubdirectory("killdrill-").FullName;
         var random = new Random(seed);
         var acked = new Dictionary<string, long>();
+        var byTimeKills = 0;
         try
         {
             for (var i = 0; i < iterations; i++)
@@ -45,14 +46,26 @@ internal static class LogSpoolKillDrill
                 var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
                 foreach (var a in args) psi.ArgumentList.Add(a);
                 using var child = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {file}");
-                var target = random.Next(1, 20_000);
+                // Mostly kill after a random number of lines; one run in four at a random time instead,
+                // which can land in start-up recovery or packing of what the previous kill left.
+                var byTime = random.Next(4) == 0;
+                var target = byTime ? long.MaxValue : random.Next(1, 20_000);
                 long last = -1;
-                while (last + 1 < target && child.StandardOutput.ReadLine() is { } line) last = long.Parse(line, CultureInfo.InvariantCulture);
-                child.Kill(); // SIGKILL on Linux
+                if (byTime) Thread.Sleep(random.Next(1000, 12_000)); // the child host may take seconds to start
+                else
+                {
+                    while (last + 1 < target && child.StandardOutput.ReadLine() is { } line) last = long.Parse(line, CultureInfo.InvariantCulture);
+                }
+                // SIGKILL to the whole tree: a launcher (dotnet muxer, a script host) may have forked the
+                // real writer, and a surviving grandchild would keep writing beside the next run.
+                child.Kill(entireProcessTree: true);
                 child.WaitForExit();
-                if (last + 1 < target)
+                // Every number the child printed was accepted before the kill, including those still in the pipe.
+                while (child.StandardOutput.ReadLine() is { } rest) last = Math.Max(last, long.Parse(rest, CultureInfo.InvariantCulture)); // a torn last number is smaller
+                if (!byTime && last + 1 < target)
                     throw new InvalidOperationException($"kill drill child {run} died early after {last + 1} lines: {child.StandardError.ReadToEnd()}");
                 acked[run] = last;
+                if (byTime) byTimeKills++;
             }
             // The last start recovers whatever the last kill left.
             var options = Options(dir);
@@ -80,7 +93,7 @@ internal static class LogSpoolKillDrill
                 unackedKept += set.Count(n => n > last);
             }
             output.WriteLine($"  kill -9 drill: {iterations} kills, {total:N0} acknowledged lines, {missing} missing, {duplicated} duplicated, " +
-                $"{unackedKept} accepted-but-unacknowledged lines also kept, {queue.ListPending().Count} chunks");
+                $"{unackedKept} accepted-but-unacknowledged lines also kept, {queue.ListPending().Count} chunks, {byTimeKills} kills at a random time");
             return missing == 0 && duplicated == 0;
         }
         finally

@@ -103,4 +103,22 @@ public sealed class LogUploadQueueTests
         Assert.That(lost.Severity, Is.EqualTo("warning"));
         Assert.That(lost.Content, Does.Contain("never uploaded"));
     }
+
+    [Test]
+    public void Quota_DropDuringSizeRotation_LeavesNoSegmentBehind()
+    {
+        // Every size rotation packs a chunk that breaks the tiny quota, so each close logs a drop notice
+        // into a fresh device segment while the line that caused the rotation is still on its way in.
+        var options = Options(_dir) with { MaxSegmentBytes = 4096, QuotaBytes = 2048 };
+        var random = new Random(5);
+        using (var writer = LogSegmentWriter.Open(options, new FakeClock()))
+        {
+            for (var i = 0; i < 400; i++)
+                writer.Append(Entry(i, Convert.ToBase64String(Enumerable.Range(0, 300).Select(_ => (byte)random.Next(256)).ToArray())));
+            Assert.That(writer.Queue.DroppedUnsentChunks, Is.GreaterThan(10));
+        }
+        Assert.That(Directory.GetFiles(Path.Combine(_dir, "segments")), Is.Empty, "every segment was closed and packed");
+        var queue = new LogUploadQueue(options, new FakeClock());
+        Assert.That(queue.ListPending().Sum(c => c.Bytes), Is.LessThanOrEqualTo(options.QuotaBytes), "every pack ends with the quota enforced");
+    }
 }

@@ -114,19 +114,13 @@ internal sealed class LogSegmentWriter : IDisposable
     private void AppendLocked(LogEntry entry, string stream)
     {
         var now = _time.GetUtcNow();
-        _open.TryGetValue(stream, out var seg);
-        if (seg != null && now - seg.OpenedAt >= _options.MaxSegmentAge)
-        {
-            Close(seg);
-            seg = null;
-        }
-        seg ??= StartSegment(stream, now);
+        var seg = CurrentSegment(stream, now);
         Render(entry, seg);
         if (seg.Bytes > 0 && seg.Bytes + _line.WrittenCount > _options.MaxSegmentBytes)
         {
             Close(seg);
-            seg = StartSegment(stream, now);
-            Render(entry, seg); // again: the msgid carries the new segment number
+            seg = CurrentSegment(stream, now);
+            Render(entry, seg); // again: the msgid carries the segment number, and Close may have used _line
         }
         seg.File.Write(_line.WrittenSpan);
         seg.Bytes += _line.WrittenCount;
@@ -161,6 +155,18 @@ internal sealed class LogSegmentWriter : IDisposable
         _line.ResetWrittenCount();
         LogEntryJson.Write(_line, entry, msgid, content);
         _line.Write("\n"u8);
+    }
+
+    /// <summary>The stream's open segment, after closing it if it is too old. Closing can log a quota
+    /// drop, which may already have opened a fresh device segment: that one is used, not replaced.</summary>
+    private OpenSegment CurrentSegment(string stream, DateTimeOffset now)
+    {
+        if (_open.TryGetValue(stream, out var seg) && now - seg.OpenedAt >= _options.MaxSegmentAge)
+        {
+            Close(seg);
+            _open.TryGetValue(stream, out seg);
+        }
+        return seg ?? StartSegment(stream, now);
     }
 
     private OpenSegment StartSegment(string stream, DateTimeOffset now)
