@@ -206,6 +206,26 @@ public sealed class DeviceApiV2Tests
         Assert.That(notGzip.Status, Is.EqualTo(HttpStatusCode.BadRequest));
     }
 
+    [Test]
+    public async Task NewLogs_GzipBomb_Is413_AndStoresNothing()
+    {
+        using var d = NewDevice();
+        await d.OnboardAsync();
+        // 80 MB of one repeated line compresses to well under the 8 MB body limit.
+        var line = "{\"severity\":\"info\",\"content\":\"" + new string('a', 1000) + "\"}\n";
+        using var ms = new MemoryStream();
+        using (var gz = new System.IO.Compression.GZipStream(ms, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            var bytes = System.Text.Encoding.ASCII.GetBytes(line);
+            for (var i = 0; i < 80_000; i++) gz.Write(bytes);
+        }
+        var r = await d.PostAsync($"/api/v2/edgedevice/id/{d.Id}/newlogs", AuthWith(d, ms.ToArray()));
+        Assert.That(r.Status, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
+        using var client = new Eve.Appliance.Cli.AdminClient(_controller.DataDir);
+        var logs = await client.GetAsync($"admin/devices/{d.Id}/logs") as System.Text.Json.Nodes.JsonArray;
+        Assert.That(logs, Is.Empty);
+    }
+
     private async Task<int> CountDevicesAsync()
     {
         using var d = NewDevice();

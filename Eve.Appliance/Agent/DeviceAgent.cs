@@ -56,7 +56,7 @@ internal sealed class DeviceAgent(AgentOptions options, ConfigHub hub, ILoggerFa
 
         var outbox = new Outbox(options.PersistDir, loggers.CreateLogger("Outbox"));
         Outbox = outbox;
-        var reporting = new ReportingLoops(session, outbox, hub, new ProcTelemetrySource(), logCapture, options, time, loggers.CreateLogger("Reporting"));
+        var reporting = new ReportingLoops(session, outbox, hub, new CollectorTelemetrySource(new Telemetry.Proc.ProcReader(), time, options.PersistDir), logCapture, options, time, loggers.CreateLogger("Reporting"));
         Reporting = reporting;
 
         var logLoop = Supervise("logs", reporting.LogLoopAsync, ct);

@@ -1,3 +1,4 @@
+using Eve.Appliance.Platform.Hashing;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;

@@ -1,3 +1,4 @@
+using Eve.Appliance.Platform.Hashing;
 using System.Buffers.Binary;
 using Eve.Appliance.Agent.BaseOs;
 using Eve.Appliance.Platform.Gpt;

@@ -124,7 +124,7 @@ internal sealed class ReportingLoops(DeviceSession session, Outbox outbox, Confi
             catch (OperationCanceledException) when (!ct.IsCancellationRequested) { }
             if (batch.Count > 0 && session.DeviceId != null)
             {
-                outbox.Enqueue("newlogs", NewLogsChunk.Pack(batch));
+                outbox.Enqueue("newlogs", NewLogsChunk.Pack(batch, session.DeviceId, options.EveVersion, time.GetUtcNow()));
                 batch.Clear();
             }
         }

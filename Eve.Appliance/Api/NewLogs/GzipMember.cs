@@ -1,3 +1,4 @@
+using Eve.Appliance.Platform.Hashing;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;

@@ -1,3 +1,4 @@
+using Eve.Appliance.Platform.Hashing;
 using System.Buffers.Binary;
 
 namespace Eve.Appliance.Platform.Gpt;

@@ -1,3 +1,4 @@
+using Eve.Appliance.Platform.Hashing;
 namespace Eve.Appliance.Platform.Gpt;
 
 /// <summary>Reads and validates both GPT copies. Like GRUB, the kernel and sgdisk, a valid primary

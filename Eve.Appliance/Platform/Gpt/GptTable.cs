@@ -1,3 +1,4 @@
+using Eve.Appliance.Platform.Hashing;
 namespace Eve.Appliance.Platform.Gpt;
 
 /// <summary>A partition table as both copies should hold it: the two headers and the raw entry

@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 
-namespace Eve.Appliance.Platform.Gpt;
+namespace Eve.Appliance.Platform.Hashing;
 
-/// <summary>CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), the checksum the UEFI spec uses
+/// <summary>CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), the checksum of GPT headers (UEFI) and of gzip members (RFC 1952)
 /// for GPT headers and entry arrays. System.IO.Hashing is a separate NuGet package and the GPT
 /// code needs a few kilobytes per update, so a table-driven CRC over spans is enough; it uses
 /// slicing-by-8 (8 tables, 8 bytes per step) because the power-cut tests checksum ~10^9 bytes.</summary>
