@@ -72,17 +72,17 @@ internal sealed class NetnsLab : IAsyncDisposable
         Start(ns, "busybox", "httpd", "-f", "-p", $"{address}:{port}", "-h", root);
         for (var i = 0; i < 100; i++)
         {
-            var r = await TryExecAsync(ns, "busybox", "wget", "-q", "-T", "1", "-O", "-", $"http://{address}:{port}/index.html");
-            if (r.ExitCode == 0) return;
+            if (await HttpGetAsync(ns, $"http://{address}:{port}/index.html", 1) != null) return;
             await Task.Delay(20);
         }
         throw new InvalidOperationException($"busybox httpd on {address}:{port} in {ns} did not answer");
     }
 
-    /// <summary>HTTP GET from inside a namespace; the body, or null when the request failed or timed out.</summary>
+    /// <summary>HTTP GET from inside a namespace; the body, or null when the request failed or timed out.
+    /// (curl, because busybox 1.35's <c>wget -T</c> crashes.)</summary>
     public async Task<string?> HttpGetAsync(string ns, string url, int timeoutSeconds = 2)
     {
-        var r = await TryExecAsync(ns, "busybox", "wget", "-q", "-T", timeoutSeconds.ToString(CultureInfo.InvariantCulture), "-O", "-", url);
+        var r = await TryExecAsync(ns, "curl", "-s", "-f", "-m", timeoutSeconds.ToString(CultureInfo.InvariantCulture), url);
         return r.ExitCode == 0 ? r.Stdout : null;
     }
 
