@@ -92,9 +92,10 @@ public sealed class NetworksIntendedStateTests
         var outChain = Chain(text, NftRuleset.OutChain(app));
         Assert.That(outChain, Is.EqualTo(new[]
         {
+            "meta l4proto icmp limit rate over 5/second burst 2 packets drop",
+            "ct state established,related accept",
             "ip daddr 10.98.1.3/32 drop",
             "ip daddr 10.98.1.0/24 meta l4proto tcp th dport 8080 accept",
-            "meta l4proto icmp limit rate over 5/second burst 2 packets drop",
             "meta l4proto icmp accept",
             "drop",
         }));

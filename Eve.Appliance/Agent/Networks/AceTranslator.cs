@@ -13,6 +13,11 @@ internal sealed class AceTranslator(string tableName, AppAddress app, string? up
 {
     public List<string> Out { get; } = [];
     public List<string> In { get; } = [];
+
+    /// <summary>Rate limits go before the "established" shortcut, so they hold for every packet of a flow,
+    /// not only its first.</summary>
+    public List<string> OutLimits { get; } = [];
+    public List<string> InLimits { get; } = [];
     public List<string> Dnat { get; } = [];
     public List<(string Set, string Domain)> HostSets { get; } = [];
     public List<string> Problems { get; } = [];
@@ -86,6 +91,8 @@ internal sealed class AceTranslator(string tableName, AppAddress app, string? up
         var matchOut = Join(remoteOut, l4, lport != null ? $"th sport {lport}" : null, fport != null ? $"th dport {fport}" : null);
         var matchIn = Join(remoteIn, l4, fport != null ? $"th sport {fport}" : null, lport != null ? $"th dport {lport}" : null);
         var verdicts = new List<string>();
+        var outbound = ace.Dir != ACEDirection.Ingress;
+        var inbound = ace.Dir != ACEDirection.Egress;
         if (action.Drop) verdicts.Add("drop");
         else if (action.Limit)
         {
@@ -93,13 +100,13 @@ internal sealed class AceTranslator(string tableName, AppAddress app, string? up
             var unit = LimitUnit(action.Limitunit);
             if (unit == null) return $"limit unit '{action.Limitunit}' is not s, m, h or d";
             var burst = action.Limitburst > 0 ? $" burst {action.Limitburst} packets" : "";
-            verdicts.Add($"limit rate over {action.Limitrate}/{unit}{burst} drop");
+            var over = $"limit rate over {action.Limitrate}/{unit}{burst} drop";
+            if (outbound) OutLimits.Add(Join(matchOut, over)!);
+            if (inbound) InLimits.Add(Join(matchIn, over)!);
             verdicts.Add("accept");
         }
         else verdicts.Add("accept");
 
-        var outbound = ace.Dir != ACEDirection.Ingress;
-        var inbound = ace.Dir != ACEDirection.Egress;
         foreach (var v in verdicts)
         {
             if (outbound) Out.Add(Join(matchOut, v)!);

@@ -56,17 +56,17 @@ internal static class NftRuleset
             "drop"]);
         // A local-only instance has no way out, whatever an ACE allows.
         Block(body, "chain apps_out", [
-            "ct state established,related accept",
             .. uplink != null ? translated.Select(t => $"ip saddr {t.App.Ip} jump {OutChain(t.App)}") : [],
+            "ct state established,related accept",
             "drop"]);
         Block(body, "chain apps_in", [
-            "ct state established,related accept",
             .. translated.Select(t => $"ip daddr {t.App.Ip} jump {InChain(t.App)}"),
+            "ct state established,related accept",
             "drop"]);
         foreach (var (app, rules) in translated)
         {
-            Block(body, $"chain {OutChain(app)}", [.. rules.Out, "drop"]);
-            Block(body, $"chain {InChain(app)}", [.. rules.In, "drop"]);
+            Block(body, $"chain {OutChain(app)}", [.. rules.OutLimits, "ct state established,related accept", .. rules.Out, "drop"]);
+            Block(body, $"chain {InChain(app)}", [.. rules.InLimits, "ct state established,related accept", .. rules.In, "drop"]);
         }
 
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body.ToString())))[..16];
