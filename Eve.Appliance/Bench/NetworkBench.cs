@@ -101,6 +101,17 @@ internal static class NetworkBench
             output.WriteLine($"  plain veth pair            : median {Median(plain),6:F0} MB/s, best {plain.Max(),6:F0}");
             output.WriteLine($"  through local NAT instance : median {Median(nat),6:F0} MB/s, best {nat.Max(),6:F0}");
             output.WriteLine($"  NAT / plain (medians)      : {Median(nat) / Median(plain),6:P0}");
+
+            // curl + busybox httpd copy through user space; iperf3, when installed, shows the path itself.
+            if (File.Exists("/usr/bin/iperf3"))
+            {
+                output.WriteLine("iperf3, TCP, 3 s per run, 3 runs each (Gbit/s)");
+                var plainIperf = await Iperf(runner, plainServer, "10.98.251.1", plainClient, servers, 3);
+                var natIperf = await Iperf(runner, upstream, "10.98.250.1", app, servers, 3);
+                output.WriteLine($"  plain veth pair            : median {Median(plainIperf),6:F2} Gbit/s, best {plainIperf.Max(),6:F2}");
+                output.WriteLine($"  through local NAT instance : median {Median(natIperf),6:F2} Gbit/s, best {natIperf.Max(),6:F2}");
+                output.WriteLine($"  NAT / plain (medians)      : {Median(natIperf) / Median(plainIperf),6:P0}");
+            }
             await reconciler.ReconcileAsync(new NetworksArgs([], [], []), CancellationToken.None);
         }
         finally
@@ -129,6 +140,29 @@ internal static class NetworkBench
         var r = await runner.RunAsync("ip", ["netns", "exec", ns, "curl", "-s", "-f", "-o", "/dev/null", "-w", "%{speed_download}", url],
             TimeSpan.FromMinutes(2));
         return double.Parse(r.Stdout.Trim(), CultureInfo.InvariantCulture) / 1e6;
+    }
+
+    /// <summary>iperf3 server (pid recorded, killed in the bench's cleanup) in the server namespace, the
+    /// client in the other; receiver rates in Gbit/s.</summary>
+    private static async Task<List<double>> Iperf(IProcessRunner runner, string serverNs, string serverIp, string clientNs,
+        List<Process> servers, int runs)
+    {
+        var psi = new ProcessStartInfo("ip") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "netns", "exec", serverNs, "iperf3", "-s", "-B", serverIp, "-p", "5201" }) psi.ArgumentList.Add(a);
+        var server = Process.Start(psi)!;
+        servers.Add(server);
+        _ = server.StandardOutput.ReadToEndAsync(); // keep its pipe drained
+        await Task.Delay(500);
+        var rates = new List<double>();
+        for (var i = 0; i < runs; i++)
+        {
+            var r = await runner.RunAsync("ip", ["netns", "exec", clientNs, "iperf3", "-c", serverIp, "-p", "5201", "-t", "3", "-J"],
+                TimeSpan.FromSeconds(20));
+            using var doc = System.Text.Json.JsonDocument.Parse(r.Stdout);
+            rates.Add(doc.RootElement.GetProperty("end").GetProperty("sum_received").GetProperty("bits_per_second").GetDouble() / 1e9);
+        }
+        server.Kill();
+        return rates;
     }
 
     private static double Median(List<double> values)
