@@ -9,7 +9,7 @@ namespace Eve.Appliance.Agent.Networks;
 /// rules for port maps, and host-name sets dnsmasq fills. First match wins because each rule ends in a
 /// verdict; an ACE that cannot be translated is skipped (so its traffic meets the implicit drop) and
 /// reported as a problem.</summary>
-internal sealed class AceTranslator(string tableName, AppAddress app, string? uplink)
+internal sealed class AceTranslator(AppAddress app, string? uplink)
 {
     public List<string> Out { get; } = [];
     public List<string> In { get; } = [];
@@ -143,6 +143,4 @@ internal sealed class AceTranslator(string tableName, AppAddress app, string? up
         var present = parts.Where(p => !string.IsNullOrEmpty(p)).ToList();
         return present.Count == 0 ? null : string.Join(' ', present);
     }
-
-    public string TableName => tableName;
 }

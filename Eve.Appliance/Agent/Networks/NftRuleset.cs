@@ -22,7 +22,7 @@ internal static class NftRuleset
         var translated = new List<(AppAddress App, AceTranslator Rules)>();
         foreach (var app in apps.Where(a => a.Ip != null))
         {
-            var t = new AceTranslator(table, app, uplink);
+            var t = new AceTranslator(app, uplink);
             t.TranslateAll();
             problems.AddRange(t.Problems);
             hostSets.AddRange(t.HostSets);
