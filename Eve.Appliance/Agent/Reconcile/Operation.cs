@@ -1,0 +1,10 @@
+namespace Eve.Appliance.Agent.Reconcile;
+
+internal enum Operation
+{
+    None = 0,
+    Create,
+    Modify,
+    Delete,
+    Recreate,
+}
