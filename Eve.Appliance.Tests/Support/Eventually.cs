@@ -4,7 +4,11 @@ namespace Eve.Appliance.Tests.Support;
 /// against hanging, not a speed assertion: it is generous, and speed is measured by `make bench`.</summary>
 internal static class Eventually
 {
-    public static async Task<T> WaitAsync<T>(Func<Task<T?>> probe, string what, double seconds = 60) where T : class
+    public static Task<T> WaitAsync<T>(Func<Task<T?>> probe, string what, double seconds = 60) where T : class =>
+        WaitAsync(probe, () => what, seconds);
+
+    /// <summary>As above; <paramref name="what"/> is evaluated when giving up, so it can describe the last state seen.</summary>
+    public static async Task<T> WaitAsync<T>(Func<Task<T?>> probe, Func<string> what, double seconds = 60) where T : class
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         Exception? last = null;
@@ -20,7 +24,7 @@ internal static class Eventually
             }
             await Task.Delay(200);
         }
-        Assert.Fail($"gave up waiting for {what} after {seconds} s{(last != null ? $"; last error: {last.Message}" : "")}");
+        Assert.Fail($"gave up waiting for {what()} after {seconds} s{(last != null ? $"; last error: {last.Message}" : "")}");
         throw new InvalidOperationException("unreachable");
     }
 

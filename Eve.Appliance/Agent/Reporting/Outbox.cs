@@ -39,10 +39,12 @@ internal sealed class Outbox
     {
         lock (_lock)
         {
+            if (key.Contains('~') || action.Contains('~'))
+                throw new ArgumentException($"outbox action '{action}' and key '{key}' must not contain '~'");
             if (key != "")
                 foreach (var old in Entries().Where(e => e.Action == action && e.Key == key)) File.Delete(old.Path);
             var seq = ++_seq;
-            var name = $"{seq:D12}~{action.Replace('/', '+')}~{key}";
+            var name = $"{seq:D12}~{Escape(action)}~{Escape(key)}";
             AtomicFile.Write(Path.Combine(_dir, name), payload);
         }
         _signal.Release();
@@ -93,13 +95,18 @@ internal sealed class Outbox
         }
     }
 
+    // File names cannot hold '/', which actions ("apps/instanceid/X/newlogs") and keys ("app/UUID") do.
+    private static string Escape(string s) => s.Replace('/', '+');
+
+    private static string Unescape(string s) => s.Replace('+', '/');
+
     private IEnumerable<Entry> Entries()
     {
         foreach (var path in Directory.EnumerateFiles(_dir).Order(StringComparer.Ordinal))
         {
             var parts = Path.GetFileName(path).Split('~');
             if (parts.Length != 3 || !long.TryParse(parts[0], out var seq)) continue;
-            yield return new Entry(path, seq, parts[1].Replace('+', '/'), parts[2]);
+            yield return new Entry(path, seq, Unescape(parts[1]), Unescape(parts[2]));
         }
     }
 }
