@@ -79,7 +79,11 @@ internal sealed partial class BaseOsSubsystem
             _report!.Error($"force.fallback.counter changed to {counter} but {_other} holds no readable image to fall back to");
             return true;
         }
-        _memory.SetStaged(_otherVersion, state.Config.Baseos?.RetryUpdate?.Counter ?? 0);
+        uint retry = state.Config.Baseos?.RetryUpdate?.Counter ?? 0;
+        // The version rolled back from is refused like a failed one, or the next config epoch
+        // (which still names it) would install it again.
+        _memory.MarkFailed(_currentVersion, retry, $"rolled back on purpose: force.fallback.counter changed to {counter}");
+        _memory.SetStaged(_otherVersion, retry);
         await ApplyAsync(t, ct).ConfigureAwait(false);
         await RebootAsync(BootReason.Fallback, $"forced fallback to {_otherVersion} in {_other} (force.fallback.counter {counter})", ct).ConfigureAwait(false);
         return true;

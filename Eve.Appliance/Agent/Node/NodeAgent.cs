@@ -18,7 +18,12 @@ namespace Eve.Appliance.Agent.Node;
 internal sealed class NodeAgent(BootHistory history, IRebootController reboot, string bootId,
     IHardwareWatchdog? hardwareWatchdog = null, HealthMonitor? health = null) : IAgentSubsystem
 {
+    private int _handled;
+
     public string Name => "node";
+
+    /// <summary>How many configs were handled (tests wait on it instead of sleeping).</summary>
+    public int ConfigsHandled => Volatile.Read(ref _handled);
 
     public async Task RunAsync(AgentContext context, CancellationToken ct)
     {
@@ -44,7 +49,11 @@ internal sealed class NodeAgent(BootHistory history, IRebootController reboot, s
                 ["shutdown"] = cfg.Shutdown?.Counter ?? 0,
             };
             if (seen == null || op != null) AtomicFile.WriteText(countersFile, now.ToJsonString());
-            if (op is not { } o) continue;
+            if (op is not { } o)
+            {
+                Interlocked.Increment(ref _handled);
+                continue;
+            }
             log.LogWarning("operator asked for {Op} (counter changed); recording the reason and going down", o.Verb);
             history.RecordIntent(o.Reason, o.Text);
             switch (o.Verb)
@@ -53,6 +62,7 @@ internal sealed class NodeAgent(BootHistory history, IRebootController reboot, s
                 case "poweroff": await reboot.PowerOffAsync(o.Text, ct).ConfigureAwait(false); break;
                 default: await reboot.ShutdownAsync(o.Text, ct).ConfigureAwait(false); break;
             }
+            Interlocked.Increment(ref _handled);
         }
     }
 
