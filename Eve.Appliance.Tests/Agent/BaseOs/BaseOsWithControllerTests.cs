@@ -39,13 +39,14 @@ public sealed class BaseOsWithControllerTests
         using var admin = new AdminClient(controller.DataDir);
         var config = (await admin.GetAsync($"admin/devices/{id}/config"))!["config"]!.AsObject();
         var tree = Guid.NewGuid().ToString();
+        var ds = Guid.NewGuid().ToString();
         config["datastores"] = new JsonArray(new JsonObject
         {
-            ["id"] = "ds-local", ["dType"] = "DsHttp", ["fqdn"] = server.BaseUri.GetLeftPart(UriPartial.Authority), ["dpath"] = "images",
+            ["id"] = ds, ["dType"] = "DsHttp", ["fqdn"] = server.BaseUri.GetLeftPart(UriPartial.Authority), ["dpath"] = "images",
         });
         config["contentInfo"] = new JsonArray(new JsonObject
         {
-            ["uuid"] = tree, ["dsId"] = "ds-local", ["URL"] = "rootfs-2.0.img", ["sha256"] = sha, ["displayName"] = "eve-2.0",
+            ["uuid"] = tree, ["dsId"] = ds, ["URL"] = "rootfs-2.0.img", ["sha256"] = sha, ["displayName"] = "eve-2.0",
         });
         config["baseos"] = new JsonObject { ["contentTreeUuid"] = tree, ["baseOsVersion"] = "2.0", ["activate"] = true };
         await admin.PutTextAsync($"admin/devices/{id}/config", config.ToJsonString());

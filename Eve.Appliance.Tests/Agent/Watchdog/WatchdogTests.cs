@@ -48,11 +48,9 @@ public sealed class WatchdogTests
         clock.Advance(TimeSpan.FromSeconds(6));
         Assert.That(monitor.Stalled().Select(p => p.Name), Is.EqualTo(new[] { "net" }));
         b.Beat();
-        clock.Advance(TimeSpan.FromSeconds(55));
-        Assert.That(monitor.Stalled().Select(p => p.Name), Is.EqualTo(new[] { "net" }));
+        clock.Advance(TimeSpan.FromSeconds(3));
+        Assert.That(monitor.Stalled(), Is.Empty, "a beat revives it");
         a.Beat();
-        b.Beat();
-        Assert.That(monitor.Stalled(), Is.Empty);
         b.Dispose();
         clock.Advance(TimeSpan.FromSeconds(59));
         Assert.That(monitor.Stalled(), Is.Empty, "a part that ended on purpose is not hung");
