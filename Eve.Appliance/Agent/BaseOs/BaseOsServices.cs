@@ -26,7 +26,7 @@ internal static class BaseOsServices
             sp.GetRequiredService<BootHistory>(), sp.GetRequiredService<IRebootController>(),
             new WatchdogOptions { ReportDir = Path.Combine(sp.GetRequiredService<AgentOptions>().PersistDir, "log") }));
         services.AddSingleton<IAgentSubsystem>(sp => new BaseOsSubsystem(baseOs, sp.GetRequiredService<IRebootController>(),
-            sp.GetRequiredService<BootHistory>(), context => DefaultGates(context, sp.GetRequiredService<HealthMonitor>(), baseOs, embeddedController),
+            sp.GetRequiredService<BootHistory>(), context => DefaultGates(context, sp.GetRequiredService<HealthMonitor>(), embeddedController),
             new ImageVersionReader(ProcessRunner.Default)));
         return services;
     }
@@ -34,7 +34,7 @@ internal static class BaseOsServices
     /// <summary>The commit gates: every registered part heartbeating, a management port with an
     /// address, the controller answering config polls, and the embedded controller answering when
     /// this appliance runs one.</summary>
-    public static IReadOnlyList<IHealthGate> DefaultGates(AgentContext context, HealthMonitor monitor, BaseOsOptions options, Uri? embeddedController)
+    public static IReadOnlyList<IHealthGate> DefaultGates(AgentContext context, HealthMonitor monitor, Uri? embeddedController)
     {
         var maxAge = TimeSpan.FromSeconds(Math.Max(60, 3 * (context.Options.ConfigIntervalOverride?.TotalSeconds ?? 60)));
         var gates = new List<IHealthGate>
