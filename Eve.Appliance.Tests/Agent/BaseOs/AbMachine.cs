@@ -56,6 +56,22 @@ internal sealed class AbMachine : IAsyncDisposable
     {
         await StopAsync();
         using (var dev = FileBlockDevice.Open(Disk, writable: true)) Booted = (await BootSelector.BootAsync(dev)).Name;
+        return Start(Guid.NewGuid().ToString());
+    }
+
+    /// <summary>The runtime restarts (crash, upgrade of the appliance) without a reboot: same
+    /// partition, same kernel boot id.</summary>
+    public async Task<string> RestartRuntimeAsync()
+    {
+        await StopAsync();
+        return Start(_bootId);
+    }
+
+    private string _bootId = "";
+
+    private string Start(string bootId)
+    {
+        _bootId = bootId;
         Hub = new ConfigHub();
         if (_config != null) Hub.Publish(_config); // the checkpointed config
         Reports = new FakeReports();
@@ -72,7 +88,7 @@ internal sealed class AbMachine : IAsyncDisposable
         });
         BaseOs = new BaseOsSubsystem(options, Reboot, History,
             _ => [HealthGates.Condition("test-gate", () => GateProblem)], new ImageVersionReader(ProcessRunner.Default));
-        var node = new NodeAgent(History, Reboot, Guid.NewGuid().ToString());
+        var node = new NodeAgent(History, Reboot, bootId);
         var context = new AgentContext(new AgentOptions { ConfigDir = _dir.File("config"), PersistDir = PersistDir },
             Hub, Reports, null!, null!, NullLoggerFactory.Instance, TimeProvider.System);
         _run = new CancellationTokenSource();

@@ -141,6 +141,18 @@ public sealed class BaseOsSubsystemTests
     }
 
     [Test]
+    public async Task RuntimeRestartsBetweenStagingAndReboot_TheRebootIsRequestedAgain()
+    {
+        await _m.BootAsync();
+        var (image, sha) = await SquashfsImage.BuildAsync(_m.Dir, "2.0");
+        _m.Apply(AbMachine.BaseOsConfig(image, sha, "2.0"));
+        await _m.WaitRebootAsync();
+        Assert.That(await _m.RestartRuntimeAsync(), Is.EqualTo("IMGA"));
+        Assert.That(await _m.WaitRebootAsync(), Does.Contain("an update was staged before the agent restarted").And.Contain("2.0"));
+        Assert.That((await _m.RebootWhenAskedAsync()).Booted, Is.EqualTo("IMGB"));
+    }
+
+    [Test]
     public async Task NoBootDisk_ReportsThatThereIsNoABDisk()
     {
         _m.Configure = o => o with { BootDisk = null };

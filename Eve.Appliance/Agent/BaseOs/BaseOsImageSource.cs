@@ -16,7 +16,9 @@ internal static class BaseOsImageSource
             ?? throw new InvalidOperationException($"baseos names content tree {contentTreeUuid}, but the config has no such contentInfo entry");
         if (tree.Sha256 == "")
             throw new InvalidOperationException($"content tree {tree.Uuid} ({tree.DisplayName}) has no sha256; a base image must be verified before it is written");
-        if (Uri.TryCreate(tree.URL, UriKind.Absolute, out var direct) && direct.IsFile)
+        // Only an explicit file:// URL: on Unix "/eve/rootfs.img" also parses as an absolute file
+        // URI, but in a content tree it is a path inside the datastore.
+        if (tree.URL.StartsWith("file://", StringComparison.OrdinalIgnoreCase) && Uri.TryCreate(tree.URL, UriKind.Absolute, out var direct))
             return (new DownloadRequest(direct, tree.Sha256), null, tree);
         var ds = cfg.Datastores.FirstOrDefault(d => d.Id == tree.DsId)
             ?? throw new InvalidOperationException($"content tree {tree.Uuid} names datastore {tree.DsId}, which the config does not have");
