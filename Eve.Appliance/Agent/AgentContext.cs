@@ -18,7 +18,12 @@ internal sealed record AgentContext(
     DeviceSession Session,
     IDeviceKey Key,
     ILoggerFactory Loggers,
-    TimeProvider Time);
+    TimeProvider Time)
+{
+    /// <summary>When the controller last answered a config poll (null: never since start). Health
+    /// gates use it as EVE's "can the new image reach its controller" test.</summary>
+    public Func<DateTimeOffset?> LastControllerContact { get; init; } = () => null;
+}
 
 /// <summary>A long-running part of the device runtime, started by the agent right after the
 /// checkpointed config is loaded (so apps come back even when the controller is away) and
@@ -40,4 +45,12 @@ internal interface IReportSink
 
     /// <summary>Adds a contributor that fills its part (am, nm, vm…) of each ZMetricMsg.</summary>
     void AddMetrics(Action<ZMetricMsg> contributor);
+
+    /// <summary>Adds a contributor that fills its fields (swList, lastRebootReason…) of each
+    /// ZInfoDevice the agent sends.</summary>
+    void AddDeviceInfo(Action<ZInfoDevice> contributor);
+
+    /// <summary>Says a contributor's part of device info changed, so it is sent now rather than on
+    /// the next config change or timer.</summary>
+    void DeviceInfoChanged();
 }

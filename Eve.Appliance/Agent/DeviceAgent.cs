@@ -60,7 +60,7 @@ internal sealed class DeviceAgent(AgentOptions options, ConfigHub hub, ILoggerFa
         Reporting = reporting;
 
         var logLoop = Supervise("logs", reporting.LogLoopAsync, ct);
-        var context = new AgentContext(options, hub, reporting, session, key, loggers, time);
+        var context = new AgentContext(options, hub, reporting, session, key, loggers, time) { LastControllerContact = () => poller.LastSuccess };
         Context = context;
         // Subsystems start before onboarding completes: a box that reboots while its controller
         // is away brings its apps back from the checkpointed config.

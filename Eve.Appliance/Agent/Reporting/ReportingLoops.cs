@@ -20,6 +20,7 @@ internal sealed class ReportingLoops(DeviceSession session, Outbox outbox, Confi
 {
     private byte[]? _lastDeviceInfo;
     private readonly List<Action<ZMetricMsg>> _contributors = [];
+    private readonly List<Action<ZInfoDevice>> _infoContributors = [];
 
     public void PublishInfo(ZInfoMsg info, string key)
     {
@@ -33,6 +34,25 @@ internal sealed class ReportingLoops(DeviceSession session, Outbox outbox, Confi
         lock (_contributors) _contributors.Add(contributor);
     }
 
+    public void AddDeviceInfo(Action<ZInfoDevice> contributor)
+    {
+        lock (_infoContributors) _infoContributors.Add(contributor);
+    }
+
+    public void DeviceInfoChanged() => PublishDeviceInfo();
+
+    /// <summary>Only under the _infoContributors lock.</summary>
+    private ZInfoDevice DeviceInfo()
+    {
+        var dinfo = source.DeviceInfo();
+        foreach (var c in _infoContributors)
+        {
+            try { c(dinfo); }
+            catch (Exception e) { log.LogWarning(e, "a device info contributor failed; sending device info without its part"); }
+        }
+        return dinfo;
+    }
+
     public long MetricsSent { get; private set; }
     public long MetricsDropped { get; private set; }
 
@@ -40,12 +60,21 @@ internal sealed class ReportingLoops(DeviceSession session, Outbox outbox, Confi
     public void PublishDeviceInfo(bool force = false)
     {
         if (session.DeviceId == null) return;
-        var dinfo = source.DeviceInfo();
+        // Called from the info loop and from subsystems (DeviceInfoChanged): one at a time, so the
+        // change check compares against what was really queued last.
+        lock (_infoContributors) PublishDeviceInfoLocked(force);
+    }
+
+    private void PublishDeviceInfoLocked(bool force)
+    {
+        var dinfo = DeviceInfo();
+        var bootTime = dinfo.BootTime;
         dinfo.BootTime = null; // jitters by a second between reads; not a change worth reporting
         var comparable = dinfo.ToByteArray();
         if (!force && _lastDeviceInfo != null && comparable.AsSpan().SequenceEqual(_lastDeviceInfo)) return;
         _lastDeviceInfo = comparable;
-        var msg = new ZInfoMsg { Ztype = ZInfoTypes.ZiDevice, DevId = session.DeviceId, Dinfo = source.DeviceInfo(), AtTimeStamp = Timestamp.FromDateTimeOffset(time.GetUtcNow()) };
+        dinfo.BootTime = bootTime;
+        var msg = new ZInfoMsg { Ztype = ZInfoTypes.ZiDevice, DevId = session.DeviceId, Dinfo = dinfo, AtTimeStamp = Timestamp.FromDateTimeOffset(time.GetUtcNow()) };
         outbox.Enqueue("info", msg.ToByteArray(), key: "device");
     }
 

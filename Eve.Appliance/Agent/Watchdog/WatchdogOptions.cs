@@ -1,0 +1,14 @@
+namespace Eve.Appliance.Agent.Watchdog;
+
+internal sealed record WatchdogOptions
+{
+    /// <summary>How often the parts are checked and the hardware watchdog petted.</summary>
+    public TimeSpan CheckInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The hardware reset timeout asked of the driver: long enough to survive a slow
+    /// check, short enough that a hung box comes back quickly.</summary>
+    public int HardwareTimeoutSeconds { get; init; } = 30;
+
+    /// <summary>Where stall reports go (EVE: /persist/log, kept across the reset).</summary>
+    public required string ReportDir { get; init; }
+}
