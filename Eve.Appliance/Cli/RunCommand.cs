@@ -1,4 +1,5 @@
 using Eve.Appliance.Agent;
+using Eve.Appliance.Agent.BaseOs;
 using Eve.Appliance.Agent.Reporting;
 using Eve.Appliance.Controller;
 using Eve.Appliance.Hosting;
@@ -29,6 +30,9 @@ internal static class RunCommand
         var persistDir = Path.Combine(dataDir, "device", "persist");
         var serial = args.Get("serial");
         var tpm = args.Get("tpm") ?? "auto";
+        var bootDisk = args.Get("boot-disk");
+        var hardwareWatchdog = args.Flag("hardware-watchdog");
+        var appNetns = args.Get("app-netns");
         args.EnsureAllUsed();
 
         var capture = new AgentLogCapture();
@@ -43,6 +47,13 @@ internal static class RunCommand
             Tpm = tpm,
             ControllerUrl = upstream != null ? new Uri(upstream) : null,
         }, capture);
+        // Node health (reboots, A/B updates, watchdog) may reboot the machine, so it runs only on a
+        // dedicated box, which names its A/B disk; a workstation running `make run` never reboots.
+        if (bootDisk != null)
+            builder.Services.AddNodeHealth(new Agent.BaseOs.BaseOsOptions { BootDisk = bootDisk }, hardwareWatchdog);
+        else if (hardwareWatchdog)
+            throw new UsageException("--hardware-watchdog needs --boot-disk (node health runs only on a dedicated appliance)");
+        if (appNetns != null) builder.Services.AddNetworks(appNetns, Path.Combine(dataDir, "run", "networks"));
         using var host = builder.Build();
         await host.StartAsync().ConfigureAwait(false);
         var server = host.Services.GetRequiredService<ControllerServer>();

@@ -31,6 +31,15 @@ internal static class ServiceRegistration
         return services;
     }
 
+    /// <summary>App networks (bridges, dnsmasq, nft) inside <paramref name="netns"/>, which the
+    /// appliance creates if needed: the host's own interfaces and firewall are never touched.</summary>
+    public static IServiceCollection AddNetworks(this IServiceCollection services, string netns, string runDir)
+    {
+        services.AddSingleton<IAgentSubsystem>(_ => new Agent.Networks.NetworksSubsystem(
+            new Agent.Networks.NetworksOptions(netns, runDir), [], Platform.Processes.ProcessRunner.Default));
+        return services;
+    }
+
     public static HostApplicationBuilder NewHost(string? logDir, AgentLogCapture? capture = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());

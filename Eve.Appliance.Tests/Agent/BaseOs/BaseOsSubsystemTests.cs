@@ -39,6 +39,7 @@ public sealed class BaseOsSubsystemTests
         TestContext.Out.WriteLine($"update -> reboot -> test window (300 ms) -> commit: {sw.Elapsed.TotalMilliseconds:0} ms");
 
         await Eventually.WaitAsync(() => _m.Reports.DeviceInfo().LastBootReason == BootReason.Update, "last boot reason reported");
+        await Eventually.WaitAsync(() => _m.Reports.DeviceInfo().SwList.Count(s => s.Activated && s.ShortVersion == "2.0") == 1, "2.0 reported as running");
         var info = _m.Reports.DeviceInfo();
         Assert.That(info.LastRebootReason, Does.Contain("1.0 -> 2.0"));
         var running = info.SwList.Single(s => s.Activated);
@@ -63,6 +64,8 @@ public sealed class BaseOsSubsystemTests
         Assert.That(back, Is.EqualTo("IMGA"), "GRUB skips the inprogress partition");
         Assert.That(await _m.SlotsAsync(), Is.EqualTo(new BaseOsSlots(S.Active, S.InProgress)));
         await Eventually.WaitAsync(() => _m.Reports.DeviceInfo().LastBootReason == BootReason.Fallback, "fallback reported as the boot reason");
+        // The boot reason and the partitions are reported by different parts: wait for both.
+        await Eventually.WaitAsync(() => _m.Reports.DeviceInfo().SwList.Count(s => !s.Activated) == 1, "partitions reported after the fallback");
         var failed = _m.Reports.DeviceInfo().SwList.Single(s => !s.Activated);
         Assert.That((failed.PartitionLabel, failed.PartitionState, failed.ShortVersion), Is.EqualTo(("IMGB", "inprogress", "2.0")));
         Assert.That(failed.SwErr.Description, Does.Contain("2.0").And.Contain("does not answer"));
@@ -122,7 +125,7 @@ public sealed class BaseOsSubsystemTests
         }
         Assert.That(await _m.BootAsync(), Is.EqualTo("IMGA"));
         await Eventually.WaitAsync(() => _m.Reports.DeviceInfo().LastBootReason == BootReason.PowerFail, "power loss reported");
-        Assert.That(_m.Reports.DeviceInfo().SwList.Single(s => s.Activated).ShortVersion, Is.EqualTo("1.0"));
+        await Eventually.WaitAsync(() => _m.Reports.DeviceInfo().SwList.SingleOrDefault(s => s.Activated)?.ShortVersion == "1.0", "1.0 reported as running");
 
         _m.Apply(AbMachine.BaseOsConfig(image, sha, "2.0"));
         Assert.That((await _m.RebootWhenAskedAsync()).Booted, Is.EqualTo("IMGB"));
