@@ -63,9 +63,9 @@ public sealed class DpcManagerTests
         var m = new DpcManager(Timers);
         var (s, _) = Working(m, Dhcp("zedagent", 1));
         (s, _) = m.Handle(s, new DpcEvent.Received(Static("override", 2, "10.0.0.99")), T0);
-        var (same, none) = m.Handle(s, new DpcEvent.Tick(), T0.AddSeconds(29));
+        var (same, none) = m.Handle(s, new DpcEvent.Tick(), T0.AddSeconds(31));
         Assert.That((same, none.Count), Is.EqualTo((s, 0)));
-        (s, var a) = m.Handle(s, new DpcEvent.Tick(), T0.AddSeconds(30));
+        (s, var a) = m.Handle(s, new DpcEvent.Tick(), T0.AddSeconds(32));
         Assert.That(a.OfType<DpcAction.Apply>().Single().Dpc.Key, Is.EqualTo("zedagent"));
         Assert.That(s.LastError, Does.Contain("timer.port.testduration"));
     }
@@ -106,6 +106,17 @@ public sealed class DpcManagerTests
         (s, _) = m.Handle(s, new DpcEvent.TestFinished(TestOf(a).Attempt, true, null), T0.AddMinutes(10));
         Assert.That((s.CurrentIndex, s.Current!.Key), Is.EqualTo((0, "override")));
         Assert.That(s.List.Select(d => d.Key), Is.EqualTo(new[] { "override" }), "the lower DPC is pruned once the better one works");
+    }
+
+    [Test]
+    public void LowerDpcArrivingDuringTest_DoesNotPreemptIt()
+    {
+        var m = new DpcManager(Timers);
+        var (s, _) = m.Handle(DpcManagerState.Initial([], -1), new DpcEvent.Start(), T0);
+        (s, _) = m.Handle(s, new DpcEvent.Received(Dhcp("override", 1)), T0);
+        (s, var a) = m.Handle(s, new DpcEvent.Received(DpcSources.LastResort(["eth0"])), T0);
+        Assert.That(a.Single(), Is.TypeOf<DpcAction.Persist>());
+        Assert.That(s.UnderTest!.Key, Is.EqualTo("override"));
     }
 
     [Test]

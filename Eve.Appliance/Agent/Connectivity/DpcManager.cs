@@ -45,7 +45,9 @@ internal sealed class DpcManager(DpcTimers timers)
         };
         if (next.Phase == DpcPhase.Testing && next.TestingIndex < 0) next = next with { Phase = DpcPhase.Stable };
         var index = list.IndexOf(dpc);
-        var better = next.CurrentIndex < 0 || index < next.CurrentIndex;
+        // It preempts only what it outranks: the DPC under test, else the one in use.
+        var bar = next.Phase == DpcPhase.Testing ? next.TestingIndex : next.CurrentIndex < 0 ? int.MaxValue : next.CurrentIndex;
+        var better = index < bar;
         if (next.Phase == DpcPhase.Idle || !better)
             return (next, [new DpcAction.Persist()]);
         var (tested, actions) = StartTest(next, index, now, apply: true);
@@ -62,7 +64,7 @@ internal sealed class DpcManager(DpcTimers timers)
     {
         switch (s.Phase)
         {
-            case DpcPhase.Testing when now >= s.TestStarted + Timers.TestDuration:
+            case DpcPhase.Testing when now >= s.TestStarted + Timers.TestDuration + Timers.TestGrace:
                 return Failed(s, $"no connectivity within {Timers.TestDuration.TotalSeconds:0.###} s (timer.port.testduration)", now);
             case DpcPhase.Stable when s.CurrentIndex > 0 && now >= s.NextBetterRetry:
                 return StartTest(s, 0, now, apply: true);

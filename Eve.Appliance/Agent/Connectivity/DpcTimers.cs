@@ -6,6 +6,10 @@ internal sealed record DpcTimers
     /// <summary><c>timer.port.testduration</c>: how long a new DPC may take to reach the controller.</summary>
     public TimeSpan TestDuration { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How much longer than <see cref="TestDuration"/> the manager waits for the tester's own
+    /// answer — which says why it failed — before declaring a bare timeout.</summary>
+    public TimeSpan TestGrace { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary><c>timer.port.testinterval</c>: periodic retest of the DPC in use.</summary>
     public TimeSpan TestInterval { get; init; } = TimeSpan.FromMinutes(5);
 

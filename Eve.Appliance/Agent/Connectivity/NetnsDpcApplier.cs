@@ -76,7 +76,7 @@ internal sealed class NetnsDpcApplier(IIpLinkClient ip, IProcessRunner runner, s
             {
                 using var p = System.Diagnostics.Process.GetProcessById(pid);
                 p.Kill();
-                await p.WaitForExitAsync(ct);
+                await WaitGoneAsync(pid, ct);
             }
             catch (ArgumentException)
             {
@@ -87,6 +87,26 @@ internal sealed class NetnsDpcApplier(IIpLinkClient ip, IProcessRunner runner, s
             }
         }
         File.Delete(pidFile);
+    }
+
+    /// <summary>The daemon is not our child, and where PID 1 does not reap, it stays a zombie forever —
+    /// which waiting on the process would never see end. Gone or zombie means stopped.</summary>
+    private static async Task WaitGoneAsync(int pid, CancellationToken ct)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            string status;
+            try
+            {
+                status = await File.ReadAllTextAsync($"/proc/{pid}/status", ct);
+            }
+            catch (IOException)
+            {
+                return;
+            }
+            if (status.Contains("State:\tZ", StringComparison.Ordinal)) return;
+            await Task.Delay(20, ct);
+        }
     }
 
     /// <summary>A recycled pid must not be killed: the process must be udhcpc writing this pid file.</summary>
