@@ -48,6 +48,31 @@ public sealed class ConnectivityNetnsTests
     }
 
     [Test]
+    public async Task DpcNamingMissingPort_FailsAtApplyWithReason_AndFallsBack()
+    {
+        await using var lab = await ConnectivityLab.StartAsync();
+        var (driver, applier) = lab.NewDriver(TimeSpan.FromSeconds(10));
+        using var cts = new CancellationTokenSource();
+        var run = driver.RunAsync(cts.Token);
+        try
+        {
+            await ConnectivityLab.WaitForAsync(driver, s => s.Current is { IsLastResort: true, WasWorking: true }, "last resort DHCP working");
+            driver.Post(new DpcEvent.Received(new DevicePortConfig(DevicePortConfig.ControllerKey, DateTimeOffset.UtcNow,
+                [new DpcPort("eth7", "uplink", true, 0, Dhcp: true)])));
+            var s = await ConnectivityLab.WaitForAsync(driver,
+                s => s.Phase == DpcPhase.Stable && s.List.Any(d => d.Key == "zedagent" && d.LastFailed != null) && s.Current is { IsLastResort: true },
+                "failed apply and fallback");
+            Assert.That(s.LastError, Does.Contain("applying failed").And.Contain("eth7 does not exist"));
+        }
+        finally
+        {
+            await cts.CancelAsync();
+            await run.ContinueWith(_ => { }, TaskScheduler.Default);
+            await applier.StopAsync(default);
+        }
+    }
+
+    [Test]
     public async Task OverrideIngestedOnce_ListSurvivesRestart_AndIsReapplied()
     {
         await using var lab = await ConnectivityLab.StartAsync();
