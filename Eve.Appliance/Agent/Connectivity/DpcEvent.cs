@@ -1,0 +1,17 @@
+namespace Eve.Appliance.Agent.Connectivity;
+
+/// <summary>What the DPC manager reacts to.</summary>
+internal abstract record DpcEvent
+{
+    /// <summary>The agent started: re-apply the persisted list.</summary>
+    public sealed record Start : DpcEvent;
+
+    /// <summary>A DPC arrived from a source (controller, override.json, usb.json, last resort).</summary>
+    public sealed record Received(DevicePortConfig Dpc) : DpcEvent;
+
+    /// <summary>The connectivity test of attempt <see cref="Attempt"/> finished.</summary>
+    public sealed record TestFinished(int Attempt, bool Ok, string? Error) : DpcEvent;
+
+    /// <summary>Time passed: test deadlines, periodic retest, better-DPC retry.</summary>
+    public sealed record Tick : DpcEvent;
+}
