@@ -61,6 +61,7 @@ public sealed class RequestFuzzTests
         {
             var status = await SendAsync(http, input, ct);
             statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
+            // FUZZ_DUMP=DIR keeps the bodies of failing inputs, to study them and add them to Fuzz/Corpus.
             if ((status >= 500 || status is >= 200 and < 300 && input.MustBeRefused && input.Target.Authenticated) && Environment.GetEnvironmentVariable("FUZZ_DUMP") is { } dump)
                 File.WriteAllBytes(Path.Combine(dump, $"{input.Target.Name.Replace(' ', '_')}-{status}-{Guid.NewGuid():N}.bin"), input.Body);
             if (status >= 500) failures.Enqueue($"{input.Target} [{input.Kind}] → {status}");

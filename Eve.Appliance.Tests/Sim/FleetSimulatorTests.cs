@@ -69,10 +69,11 @@ public sealed class FleetSimulatorTests
         Assert.That(report.Phases, Has.Count.EqualTo(1), "a storm does nothing after onboarding");
     }
 
-    [Test]
-    public async Task Poll_AfterTheFirstConfig_IsAll304()
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task Poll_AfterTheFirstConfig_IsAll304(bool http2)
     {
-        var report = await new FleetSimulator(Options(10, SimMode.Poll, 2)).RunAsync(CancellationToken.None);
+        var report = await new FleetSimulator(Options(10, SimMode.Poll, 2) with { Http2 = http2 }).RunAsync(CancellationToken.None);
 
         Assert.That(report.Errors, Is.EqualTo(0), () => Text(report));
         var first = report.Phase("first-config")!.Endpoints.Single();

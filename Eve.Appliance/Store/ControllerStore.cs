@@ -18,7 +18,10 @@ public sealed class ControllerStore : IDisposable
         Path = System.IO.Path.Combine(dataDir, "controller.db");
         try
         {
-            _db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Direct });
+            // A mapper of its own: LiteDB's global BsonMapper builds type maps lazily and not
+            // thread-safely, so two stores opened at once in one process (parallel test fixtures)
+            // could see a half-built map ("Member CertHashHex not found on BsonMapper").
+            _db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Direct }, new BsonMapper());
         }
         catch (IOException e)
         {
