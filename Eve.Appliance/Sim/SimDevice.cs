@@ -84,7 +84,7 @@ internal sealed class SimDevice(SimIdentity identity, SimTransport transport)
                 State = ZDeviceState.Online,
             },
         };
-        return Post("info", info);
+        return Post("info", info, ct);
     }
 
     public Task PostMetricsAsync(CancellationToken ct)
@@ -99,7 +99,7 @@ internal sealed class SimDevice(SimIdentity identity, SimTransport transport)
                 Memory = new memoryMetric { UsedMem = 1024 + (uint)(n % 100), AvailMem = 7000, UsedPercentage = 12.5 },
             },
         };
-        return Post("metrics", metric);
+        return Post("metrics", metric, ct);
     }
 
     public Task PostNewLogsAsync(CancellationToken ct)
@@ -118,8 +118,8 @@ internal sealed class SimDevice(SimIdentity identity, SimTransport transport)
         return transport.SendAsync("newlogs", HttpMethod.Post, Path("newlogs"), AuthContainers.Seal(body, identity.Signer).ToByteArray(), Created, ct);
     }
 
-    private Task Post(string action, IMessage message) =>
-        transport.SendAsync(action, HttpMethod.Post, Path(action), Seal(message), Created, CancellationToken.None);
+    private Task Post(string action, IMessage message, CancellationToken ct) =>
+        transport.SendAsync(action, HttpMethod.Post, Path(action), Seal(message), Created, ct);
 
     private byte[] Seal(IMessage message) => AuthContainers.Seal(message, identity.Signer).ToByteArray();
 }
