@@ -15,6 +15,8 @@ internal static class CommandDispatcher
           agent --config-dir DIR --persist-dir DIR [--controller URL] [--serial S] [--tpm ...]
           pki init --data-dir DIR --server-name NAME [--port P] [--force]
           ctl --data-dir DIR <command>   operator CLI (`eve-appliance ctl --data-dir DIR help`)
+          sim --devices N --bootstrap DIR [--controller URL] [--mode fleet|storm|poll] ...   simulated EVE fleet (`sim help`)
+          bench <area>|all [--json-out FILE]   benchmarks: spine, tpm, partition, download, vm
           proto decode --type NAME FILE [--json]
           proto encode --type NAME FILE.json --out FILE.bin
           version
@@ -33,6 +35,11 @@ internal static class CommandDispatcher
                 case "agent": return await AgentCommand.RunAsync(args);
                 case "pki": return PkiCommand.Run(args);
                 case "proto": return ProtoCommand.Run(args, stdout);
+                case "sim" when args.Positional.ElementAtOrDefault(1) == "help":
+                    stdout.WriteLine(SimCommand.Usage);
+                    return ExitCode.Ok;
+                case "sim": return await SimCommand.RunAsync(args, stdout);
+                case "bench": return await BenchCommand.RunAsync(args, stdout);
                 case "ctl" when args.Positional.ElementAtOrDefault(1) is null or "help":
                     stdout.WriteLine(CtlCommand.Usage);
                     return ExitCode.Ok;
