@@ -43,4 +43,25 @@ public sealed class MigrationTests
         // The newest are the ones kept.
         Assert.That(store.Logs.Find(l => l.DeviceId == "dev-a").Max(l => l.MsgId), Is.EqualTo(199UL));
     }
+
+    [Test]
+    public void Version1Store_MigratesTo2_KeepsItsData_AndGainsTheHistoryAndSeriesIndexes()
+    {
+        using var dir = new TempDir("store");
+        var file = Path.Combine(dir.Path, "controller.db");
+        using (var v1 = new LiteDB.LiteDatabase(file))
+        {
+            v1.GetCollection<InfoDoc>("info").Insert(new InfoDoc { Id = "dev-a/ZiDevice/device", DeviceId = "dev-a", Kind = "ZiDevice", Message = [1, 2, 3] });
+            v1.UserVersion = 1;
+        }
+        using (var store = new ControllerStore(dir.Path))
+        {
+            Assert.That(store.UserVersion, Is.EqualTo(2));
+            Assert.That(store.Info.FindById("dev-a/ZiDevice/device")!.Message, Is.EqualTo(new byte[] { 1, 2, 3 }));
+        }
+        using (var again = new ControllerStore(dir.Path)) Assert.That(again.UserVersion, Is.EqualTo(2), "reopening applies nothing twice");
+        using var check = new LiteDB.LiteDatabase(file);
+        var indexes = check.GetCollection("$indexes").FindAll().Select(d => $"{d["collection"].AsString}.{d["name"].AsString}").ToList();
+        Assert.That(indexes, Does.Contain("info_history.Key").And.Contain("info_history.DeviceId").And.Contain("metric_points.DeviceId"));
+    }
 }

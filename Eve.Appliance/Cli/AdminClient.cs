@@ -43,6 +43,14 @@ internal sealed class AdminClient : IDisposable
 
     public Task<JsonNode?> GetAsync(string path) => SendAsync(HttpMethod.Get, path, null);
 
+    /// <summary>A text answer as is (the Prometheus /metrics page).</summary>
+    public async Task<string> GetTextAsync(string path)
+    {
+        using var response = await _http.GetAsync(path).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+    }
+
     public Task<JsonNode?> PostAsync(string path, object body) => SendAsync(HttpMethod.Post, path, JsonContent.Create(body, options: Json));
 
     public Task<JsonNode?> PutTextAsync(string path, string body) => SendAsync(HttpMethod.Put, path, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));

@@ -19,9 +19,13 @@ internal static class CtlCommand
           device delete ID
           config get ID                       the device's EdgeDevConfig (canonical JSON)
           config set ID FILE.json             validate and assign a config (bumps version and hash)
-          info ID                             the latest info of each kind the device reported
-          metrics ID [--last N]               the last N metrics messages
-          logs ID [--follow] [--limit N]      device and app log lines
+          info ID [--history]                 the latest info per object (--history: its last changes)
+          metrics ID [--since T] [--tier raw|minute|hour]   numeric series (T: ISO time or 15m, 6h, 7d;
+                                              default the last hour; tier: finest that covers T)
+          metrics ID --last N                 the last N metrics messages, whole
+          logs ID [--app A] [--level L] [--since T] [--text S] [--follow] [--limit N]
+                                              device and app log lines (--app device = the device's own;
+                                              --level L = L and more severe)
         """;
 
     public static async Task<ExitCode> RunAsync(Args args, TextWriter stdout)
@@ -62,14 +66,21 @@ internal static class CtlCommand
                 break;
             case "info":
                 var infoId = args.Word(2, "device ID");
+                var history = args.Flag("history");
                 args.EnsureAllUsed();
-                result = await client.GetAsync($"admin/devices/{Uri.EscapeDataString(infoId)}/info");
+                result = await client.GetAsync($"admin/devices/{Uri.EscapeDataString(infoId)}/info{(history ? "/history" : "")}");
                 break;
             case "metrics":
                 var metricsId = args.Word(2, "device ID");
-                var last = args.Get("last") ?? "10";
+                if (args.Get("last") is { } last)
+                {
+                    args.EnsureAllUsed();
+                    result = await client.GetAsync($"admin/devices/{Uri.EscapeDataString(metricsId)}/metrics?last={Uri.EscapeDataString(last)}");
+                    break;
+                }
+                result = await client.GetAsync($"admin/devices/{Uri.EscapeDataString(metricsId)}/metrics/series{Query(("since", args.Get("since")), ("tier", args.Get("tier")))}");
                 args.EnsureAllUsed();
-                result = await client.GetAsync($"admin/devices/{Uri.EscapeDataString(metricsId)}/metrics?last={Uri.EscapeDataString(last)}");
+                if (!json) { SeriesTable.Print(stdout, result as JsonArray ?? []); return ExitCode.Ok; }
                 break;
             case "logs":
                 return await LogsAsync(args, client, stdout, json);
@@ -132,11 +143,12 @@ internal static class CtlCommand
         var id = args.Word(2, "device ID");
         var follow = args.Flag("follow");
         var limit = args.Get("limit") ?? "1000";
+        var filters = Query(("app", args.Get("app")), ("level", args.Get("level")), ("since", args.Get("since")), ("text", args.Get("text")));
         args.EnsureAllUsed();
         long after = 0;
         while (true)
         {
-            var lines = await client.GetAsync($"admin/devices/{Uri.EscapeDataString(id)}/logs?after={after}&limit={Uri.EscapeDataString(limit)}") as JsonArray ?? [];
+            var lines = await client.GetAsync($"admin/devices/{Uri.EscapeDataString(id)}/logs{filters}{(filters == "" ? "?" : "&")}after={after}&limit={Uri.EscapeDataString(limit)}") as JsonArray ?? [];
             foreach (var line in lines)
             {
                 after = Math.Max(after, line!["id"]!.GetValue<long>());
@@ -147,5 +159,12 @@ internal static class CtlCommand
             await stdout.FlushAsync();
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
+    }
+
+    /// <summary>"?a=1&amp;b=2" from the parameters that are set, "" when none is.</summary>
+    private static string Query(params (string Name, string? Value)[] parameters)
+    {
+        var set = parameters.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!)}").ToList();
+        return set.Count == 0 ? "" : "?" + string.Join('&', set);
     }
 }

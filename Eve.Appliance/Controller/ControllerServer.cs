@@ -9,6 +9,7 @@ using Eve.Appliance.Controller.Telemetry;
 using Eve.Appliance.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -60,7 +61,7 @@ internal sealed class ControllerServer(ControllerOptions options, ILoggerFactory
             onboarding.Add(_pki.OnboardCert, ["*"]);
         }
         var configs = new ConfigService(_store, _pki, options);
-        var telemetry = new TelemetryIngest(_store);
+        var telemetry = new TelemetryIngest(_store, time);
         var counters = new ControllerCounters();
         var api = new DeviceApi(options, _pki, devices, new EnvelopeAuthenticator(devices),
             new RegistrationService(devices, onboarding, configs), configs, new AttestationService(devices), telemetry, counters, time);
@@ -73,7 +74,7 @@ internal sealed class ControllerServer(ControllerOptions options, ILoggerFactory
         PkiInitializer.WriteBootstrap(options.DataDir, BootstrapDir(options.DataDir), server);
 
         // The operator socket appears last: its presence means the controller is fully up.
-        var admin = new AdminService(_store, devices, onboarding, configs, telemetry, counters, () => DeviceApiUri?.ToString() ?? "");
+        var admin = new AdminService(devices, onboarding, configs, telemetry, counters, () => DeviceApiUri?.ToString() ?? "", time);
         _adminApp = BuildAdminApp(admin, counters);
         await _adminApp.StartAsync(ct).ConfigureAwait(false);
         _log.LogInformation("controller listening on {Uri} (devices use server {Server}); operator socket {Socket}", DeviceApiUri, server, AdminSocket);
@@ -115,6 +116,17 @@ internal sealed class ControllerServer(ControllerOptions options, ILoggerFactory
         });
         var app = builder.Build();
         app.UseErrorMapping(_log, counters);
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context).ConfigureAwait(false);
+            }
+            finally
+            {
+                counters.Request(EndpointName(context));
+            }
+        });
         app.MapV2(api);
         app.MapV1(api);
         app.MapGet("/probe", () => ProtoResults.Empty(200));
@@ -134,6 +146,17 @@ internal sealed class ControllerServer(ControllerOptions options, ILoggerFactory
         app.UseErrorMapping(_log, counters);
         app.MapAdmin(admin);
         return app;
+    }
+
+    /// <summary>"v2.metrics", "v1.config"…: the API version and the route's last segment, so the
+    /// counters have one key per endpoint whatever the device id in the path.</summary>
+    private static string EndpointName(Microsoft.AspNetCore.Http.HttpContext context)
+    {
+        if (context.GetEndpoint() is not Microsoft.AspNetCore.Routing.RouteEndpoint route) return "unmatched";
+        var raw = route.RoutePattern.RawText ?? "";
+        var last = raw.TrimEnd('/').Split('/')[^1];
+        return raw.Contains("/api/v2/", StringComparison.Ordinal) ? $"v2.{last}"
+            : raw.Contains("/api/v1/", StringComparison.Ordinal) ? $"v1.{last}" : last;
     }
 
     private static IPEndPoint ParseListen(string listen)

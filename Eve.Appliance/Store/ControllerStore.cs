@@ -8,7 +8,7 @@ namespace Eve.Appliance.Store;
 /// </summary>
 public sealed class ControllerStore : IDisposable
 {
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     private readonly LiteDatabase _db;
 
@@ -36,6 +36,8 @@ public sealed class ControllerStore : IDisposable
         Metrics.EnsureIndex(m => m.DeviceId);
         Logs = _db.GetCollection<LogDoc>("logs");
         Logs.EnsureIndex(l => l.DeviceId);
+        InfoHistory = _db.GetCollection<InfoHistoryDoc>("info_history");
+        MetricPoints = _db.GetCollection<MetricPointDoc>("metric_points");
     }
 
     /// <summary>Our own mapper, with every document type mapped before the store is shared:
@@ -50,6 +52,8 @@ public sealed class ControllerStore : IDisposable
         mapper.ToDocument(new InfoDoc());
         mapper.ToDocument(new MetricDoc());
         mapper.ToDocument(new LogDoc());
+        mapper.ToDocument(new InfoHistoryDoc());
+        mapper.ToDocument(new MetricPointDoc());
         return mapper;
     }
 
@@ -61,6 +65,8 @@ public sealed class ControllerStore : IDisposable
     public ILiteCollection<InfoDoc> Info { get; }
     public ILiteCollection<MetricDoc> Metrics { get; }
     public ILiteCollection<LogDoc> Logs { get; }
+    public ILiteCollection<InfoHistoryDoc> InfoHistory { get; }
+    public ILiteCollection<MetricPointDoc> MetricPoints { get; }
 
     public int UserVersion => _db.UserVersion;
 

@@ -77,3 +77,38 @@ public sealed class LogDoc
     public string Content { get; set; } = "";
     public ulong MsgId { get; set; }
 }
+
+/// <summary>An earlier version of one info object (same key as <see cref="InfoDoc"/>); the last
+/// <see cref="StoreLimits.InfoHistoryPerObject"/> changes per object are kept.</summary>
+public sealed class InfoHistoryDoc
+{
+    [BsonId] public long Id { get; set; }
+    /// <summary>"&lt;device&gt;/&lt;ztype&gt;/&lt;object&gt;", the <see cref="InfoDoc"/> id.</summary>
+    public string Key { get; set; } = "";
+    public string DeviceId { get; set; } = "";
+    public string Kind { get; set; } = "";
+    public string ObjectId { get; set; } = "";
+    public byte[] Message { get; set; } = [];
+    public DateTime ReceivedAt { get; set; }
+}
+
+/// <summary>
+/// One point of a device's numeric series in one tier (raw, minute, hour). The id
+/// "&lt;device&gt;/&lt;tier&gt;/&lt;bucket start ticks, 19 digits&gt;" sorts by time, so ranges and
+/// expiry are seeks on the _id index. Values are sums over <see cref="Count"/> samples so a rollup
+/// is updated in place on ingest; the average is Sums[i] / Counts[i]. Names and sums are parallel
+/// lists, not a map, because series names hold '.' and '/' (mount paths), which LiteDB field
+/// paths do not allow.
+/// </summary>
+public sealed class MetricPointDoc
+{
+    [BsonId] public string Id { get; set; } = "";
+    public string DeviceId { get; set; } = "";
+    public string Tier { get; set; } = "";
+    public DateTime At { get; set; }
+    public int Count { get; set; }
+    public List<string> Names { get; set; } = [];
+    public List<double> Sums { get; set; } = [];
+    /// <summary>Samples per name (a name may be missing from some messages).</summary>
+    public List<int> Counts { get; set; } = [];
+}

@@ -11,6 +11,13 @@ internal static class Migrations
     private static readonly (int Version, string What, Action<LiteDatabase> Apply)[] Steps =
     [
         (1, "initial collections", _ => { }),
+        (2, "info history and tiered metric series", db =>
+        {
+            // EnsureIndex is idempotent; the collections appear with their first index.
+            db.GetCollection("info_history").EnsureIndex("Key", "$.Key");
+            db.GetCollection("info_history").EnsureIndex("DeviceId", "$.DeviceId");
+            db.GetCollection("metric_points").EnsureIndex("DeviceId", "$.DeviceId");
+        }),
     ];
 
     public static void Apply(LiteDatabase db)

@@ -18,13 +18,13 @@ namespace Eve.Appliance.Controller.Admin;
 /// Errors are <see cref="ApiError"/>s with messages that name the object and the rule.
 /// </summary>
 internal sealed class AdminService(
-    ControllerStore store,
     DeviceDirectory devices,
     OnboardingService onboarding,
     ConfigService configs,
     TelemetryIngest telemetry,
     ControllerCounters counters,
-    Func<string> listen)
+    Func<string> listen,
+    TimeProvider time)
 {
     public StatusView Status() => new(listen(), devices.Count, onboarding.List().Count(), counters.Snapshot());
 
@@ -55,9 +55,7 @@ internal sealed class AdminService(
         var doc = Resolve(idOrName);
         devices.Delete(doc.Id);
         configs.Forget(doc.Id);
-        store.Info.DeleteMany(i => i.DeviceId == doc.Id);
-        store.Metrics.DeleteMany(m => m.DeviceId == doc.Id);
-        store.Logs.DeleteMany(l => l.DeviceId == doc.Id);
+        telemetry.Forget(doc.Id);
     }
 
     public ConfigItemView GetConfig(string idOrName)
@@ -97,12 +95,44 @@ internal sealed class AdminService(
             .Select(m => new MetricItem(m.At, Json(ZMetricMsg.Parser.ParseFrom(m.Message)))).ToList();
     }
 
-    public IReadOnlyList<LogItem> Logs(string idOrName, long afterId, int limit)
+    public IReadOnlyList<InfoHistoryItem> InfoHistory(string idOrName)
     {
         var doc = Resolve(idOrName);
-        return telemetry.LogsOf(doc.Id, afterId, Math.Clamp(limit, 1, 10_000))
+        return telemetry.InfoHistoryOf(doc.Id)
+            .Select(h => new InfoHistoryItem(h.Kind, h.ObjectId, h.ReceivedAt, Decode(new InfoDoc { Kind = h.Kind, Message = h.Message }))).ToList();
+    }
+
+    /// <summary>A device's series from <paramref name="since"/> (default: the last hour) in the
+    /// finest tier that covers it, or the tier asked for.</summary>
+    public IReadOnlyList<SeriesPoint> Series(string idOrName, string? since, string? tier, int limit)
+    {
+        var doc = Resolve(idOrName);
+        var now = time.GetUtcNow().UtcDateTime;
+        var from = SinceParser.Parse(since, now) ?? now.AddHours(-1);
+        tier ??= telemetry.Series.TierFor(from);
+        if (tier is not (MetricSeries.Raw or MetricSeries.Minute or MetricSeries.Hour))
+            throw ApiError.BadRequest($"tier '{tier}': expected raw, minute or hour");
+        return telemetry.Series.Points(doc.Id, tier, from, Math.Clamp(limit, 1, 20_000))
+            .Select(p => new SeriesPoint(p.At, p.Tier, p.Count,
+                p.Names.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => p.Sums[x.i] / p.Counts[x.i], StringComparer.Ordinal)))
+            .ToList();
+    }
+
+    public IReadOnlyList<LogItem> Logs(string idOrName, string? app, string? level, string? since, string? text, long afterId, int limit)
+    {
+        var doc = Resolve(idOrName);
+        if (level != null && !LogQuery.IsKnownLevel(level))
+            throw ApiError.BadRequest($"level '{level}': expected one of trace, debug, info, notice, warning, error, fatal, panic");
+        var query = new LogQuery(NullIfEmpty(app), NullIfEmpty(level), SinceParser.Parse(since, time.GetUtcNow().UtcDateTime),
+            NullIfEmpty(text), afterId, Math.Clamp(limit, 1, 10_000));
+        return telemetry.LogsOf(doc.Id, query)
             .Select(l => new LogItem(l.Id, l.At, l.AppId, l.Severity, l.Source, l.Content)).ToList();
     }
+
+    /// <summary>Prometheus text for every device and the controller's counters.</summary>
+    public string PrometheusMetrics() => PrometheusText.Render(devices.All(), telemetry.Series, counters, time.GetUtcNow().UtcDateTime);
+
+    private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
     private DeviceDoc Resolve(string idOrName)
     {

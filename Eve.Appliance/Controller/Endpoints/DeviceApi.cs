@@ -35,13 +35,11 @@ internal sealed class DeviceApi(
 
     public IResult Certs(HttpContext c)
     {
-        counters.Request("certs");
         return ProtoResults.Bytes(_certsSigned);
     }
 
     public IResult Ping(HttpContext c)
     {
-        counters.Request("ping");
         return ProtoResults.Empty(200);
     }
 
