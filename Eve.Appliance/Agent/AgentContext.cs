@@ -40,4 +40,7 @@ internal interface IReportSink
 
     /// <summary>Adds a contributor that fills its part (am, nm, vm…) of each ZMetricMsg.</summary>
     void AddMetrics(Action<ZMetricMsg> contributor);
+
+    /// <summary>Queues an app's console lines as app logs (newlogs under apps/instanceid/{app}).</summary>
+    void PublishAppLogs(Guid app, string appName, IReadOnlyList<string> lines);
 }

@@ -33,6 +33,14 @@ internal sealed class ReportingLoops(DeviceSession session, Outbox outbox, Confi
         lock (_contributors) _contributors.Add(contributor);
     }
 
+    public void PublishAppLogs(Guid app, string appName, IReadOnlyList<string> lines)
+    {
+        if (lines.Count == 0) return;
+        var at = Timestamp.FromDateTimeOffset(time.GetUtcNow());
+        var entries = lines.Select(l => new LogEntry { Severity = "info", Source = appName, Iid = app.ToString(), Content = l, Timestamp = at });
+        outbox.Enqueue($"apps/instanceid/{app:D}/newlogs", NewLogsChunk.Pack(entries));
+    }
+
     public long MetricsSent { get; private set; }
     public long MetricsDropped { get; private set; }
 
