@@ -51,21 +51,28 @@ internal sealed partial class AppsSubsystem(AppsOptions? options = null, IAppNet
         context.Reports.AddMetrics(m => AppMetrics.Fill(m, Workers, context.Time.GetUtcNow()));
         Log.Started(log, dir, accel);
 
-        var stats = BlockStatsLoopAsync(ct);
+        // Workers live as long as this run: when it ends (agent shutdown, or a failure the agent
+        // restarts us from) they let go of their VMs, which the next run adopts.
+        using var life = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var stats = BlockStatsLoopAsync(life.Token);
         var changes = context.Hub.Subscribe();
         try
         {
             while (true)
             {
                 var desired = await changes.ReadAsync(ct).ConfigureAwait(false);
-                await ApplyAsync(desired, parts, log, ct).ConfigureAwait(false);
+                await ApplyAsync(desired, parts, log, life.Token).ConfigureAwait(false);
             }
         }
         finally
         {
-            // Agent shutdown: workers let go of their VMs (adopted by the next agent).
-            try { await Task.WhenAll(_workers.Values.Select(w => w.Task)).ConfigureAwait(false); }
-            catch (OperationCanceledException) { }
+            await life.CancelAsync().ConfigureAwait(false);
+            foreach (var (id, (_, task)) in _workers)
+            {
+                try { await task.ConfigureAwait(false); }
+                catch (OperationCanceledException) { }
+                catch (Exception e) { Log.WorkerFailed(log, id, e); }
+            }
             _workers.Clear();
             try { await stats.ConfigureAwait(false); } catch (OperationCanceledException) { }
         }
@@ -78,9 +85,11 @@ internal sealed partial class AppsSubsystem(AppsOptions? options = null, IAppNet
         foreach (var app in result.Apps)
         {
             var problem = result.Problems.GetValueOrDefault(app.Id);
-            if (_workers.TryGetValue(app.Id, out var existing)) existing.Worker.Update(app, problem);
+            if (_workers.TryGetValue(app.Id, out var existing) && !existing.Task.IsCompleted) existing.Worker.Update(app, problem);
             else
             {
+                // A worker that ended on its own hit a bug; log it and give the app a fresh one.
+                if (existing.Task is { IsFaulted: true } failed) Log.WorkerFailed(log, app.Id, failed.Exception!);
                 var worker = new AppWorker(app, problem, parts);
                 _workers[app.Id] = (worker, Task.Run(() => worker.RunAsync(ct), CancellationToken.None));
             }
