@@ -35,7 +35,16 @@ internal sealed class AppsTestBed : IAsyncDisposable
     public static async Task<AppsTestBed> StartAsync(string name, Func<AppsOptions, AppsOptions>? configure = null)
     {
         var dir = new TempDir("eva");
-        var controller = await RunningController.StartAsync(dir.Sub("controller"));
+        RunningController controller;
+        try
+        {
+            controller = await RunningController.StartAsync(dir.Sub("controller"));
+        }
+        catch
+        {
+            dir.Dispose();
+            throw;
+        }
         RunningAgent.Provision(controller.BootstrapDir, dir.Sub("config"));
         var options = new AppsOptions
         {
@@ -51,7 +60,15 @@ internal sealed class AppsTestBed : IAsyncDisposable
         };
         if (configure != null) options = configure(options);
         var bed = new AppsTestBed(dir, controller, options);
-        await bed.StartAgentAsync(name);
+        try
+        {
+            await bed.StartAgentAsync(name);
+        }
+        catch
+        {
+            await bed.DisposeAsync();
+            throw;
+        }
         return bed;
     }
 

@@ -57,6 +57,17 @@ public sealed class DesiredAppsTests
         Assert.That(r.Apps.Single().Volumes[0].Content!.Source, Is.EqualTo(new Uri(expected)));
     }
 
+    [Test]
+    public void DatastoreApiKeyAndPassword_BecomeBasicCredentials()
+    {
+        var ds = AppConfigs.Datastore(Ds, DsType.DsHttps, "files.example", "");
+        ds.ApiKey = "user";
+        ds.Password = "secret";
+        var c = DesiredApps.Compute(Config(ds)).Apps.Single().Volumes[0].Content!;
+        Assert.That((c.Credentials?.UserName, c.Credentials?.Password), Is.EqualTo(("user", "secret")));
+        Assert.That(DesiredApps.Compute(Config(AppConfigs.Datastore(Ds, DsType.DsHttps, "h", ""))).Apps[0].Volumes[0].Content!.Credentials, Is.Null);
+    }
+
     [TestCase("library/alpine:3.20", "library/alpine", "3.20")]
     [TestCase("library/alpine", "library/alpine", "latest")]
     [TestCase("vm/disk@sha256:abc", "vm/disk", "sha256:abc")]

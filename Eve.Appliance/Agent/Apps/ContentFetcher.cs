@@ -22,7 +22,7 @@ internal sealed class ContentFetcher(BlobStore store, DownloaderOptions options,
         if (content.Kind == DsType.DsContainerRegistry)
         {
             var layers = await new OciRegistryClient(http).PullAsync(downloader, content.Source, content.OciRepository!, content.OciReference!,
-                progress: progress, ct: ct).ConfigureAwait(false);
+                content.Credentials, progress, ct).ConfigureAwait(false);
             // A VM image in a registry (EVE's "disk in OCI" convention) is its single layer.
             var blob = layers.Count > 0 ? layers[^1] : throw new ContentException(ContentErrorKind.Protocol,
                 $"content tree '{content.Name}': {content.OciRepository}:{content.OciReference} has no layers");
@@ -31,7 +31,7 @@ internal sealed class ContentFetcher(BlobStore store, DownloaderOptions options,
                     $"content tree '{content.Name}': the registry image's disk layer is sha256 {blob.Sha256}, the config says {content.Sha256}");
             return blob;
         }
-        return await downloader.DownloadAsync(new DownloadRequest(content.Source, content.Sha256, content.SizeBytes), progress, ct).ConfigureAwait(false);
+        return await downloader.DownloadAsync(new DownloadRequest(content.Source, content.Sha256, content.SizeBytes, content.Credentials), progress, ct).ConfigureAwait(false);
     }
 
     private (HttpClient, Downloader) ClientFor(IReadOnlyList<string> caPems) =>

@@ -17,4 +17,8 @@ internal sealed record ContentIntent(
     string? OciReference = null)
 {
     public IReadOnlyList<string> CaPems { get; init; } = [];
+
+    /// <summary>The datastore's apiKey/password as basic credentials (null when it has none).
+    /// Encrypted credentials (cipherData) are not decrypted here yet.</summary>
+    public System.Net.NetworkCredential? Credentials { get; init; }
 }

@@ -79,6 +79,7 @@ internal static class DesiredApps
         var sha = tree.Sha256.ToLowerInvariant();
         long? size = tree.MaxSizeBytes > 0 ? (long)tree.MaxSizeBytes : null;
         var caPems = ds.DsCertPEM.Select(b => b.ToStringUtf8()).ToList();
+        var credentials = ds.ApiKey != "" || ds.Password != "" ? new System.Net.NetworkCredential(ds.ApiKey, ds.Password) : null;
         switch (ds.DType)
         {
             case DsType.DsHttp or DsType.DsHttps:
@@ -98,7 +99,7 @@ internal static class DesiredApps
                     source = combined;
                 }
                 if (sha.Length != 64) { issues.Add($"content tree '{name}': sha256 '{tree.Sha256}' must be 64 hex digits"); return null; }
-                return new ContentIntent(id, name, ds.DType, source, sha, tree.Iformat, size) { CaPems = caPems };
+                return new ContentIntent(id, name, ds.DType, source, sha, tree.Iformat, size) { CaPems = caPems, Credentials = credentials };
             }
             case DsType.DsContainerRegistry:
             {
@@ -113,7 +114,7 @@ internal static class DesiredApps
                     issues.Add($"content tree '{name}': registry '{root}' / reference '{reference}' is not usable");
                     return null;
                 }
-                return new ContentIntent(id, name, ds.DType, registry, sha, tree.Iformat, size, repo, refPart) { CaPems = caPems };
+                return new ContentIntent(id, name, ds.DType, registry, sha, tree.Iformat, size, repo, refPart) { CaPems = caPems, Credentials = credentials };
             }
             default:
                 issues.Add($"content tree '{name}': datastore type {ds.DType} is not supported here (use DsHttp, DsHttps or DsContainerRegistry)");
