@@ -53,4 +53,7 @@ internal interface IReportSink
     /// <summary>Says a contributor's part of device info changed, so it is sent now rather than on
     /// the next config change or timer.</summary>
     void DeviceInfoChanged();
+
+    /// <summary>Queues an app's console lines as app logs (newlogs under apps/instanceid/{app}).</summary>
+    void PublishAppLogs(Guid app, string appName, IReadOnlyList<string> lines);
 }

@@ -134,5 +134,6 @@ internal static class BaseOsBench
         public void AddMetrics(Action<ZMetricMsg> contributor) { }
         public void AddDeviceInfo(Action<ZInfoDevice> contributor) { }
         public void DeviceInfoChanged() { }
+        public void PublishAppLogs(Guid app, string appName, IReadOnlyList<string> lines) { }
     }
 }

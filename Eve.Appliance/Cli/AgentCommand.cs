@@ -23,6 +23,7 @@ internal static class AgentCommand
         args.EnsureAllUsed();
         var capture = new AgentLogCapture();
         var builder = ServiceRegistration.NewHost(Path.Combine(options.PersistDir, "logs"), capture);
+        builder.Services.AddApps();
         builder.Services.AddAgent(_ => options, capture);
         using var host = builder.Build();
         await host.RunAsync().ConfigureAwait(false);

@@ -20,6 +20,11 @@ internal static class BenchCommand
         ("partition", (o, _) => Sync(PartitionBench.Run, o)),
         ("download", (o, _) => Sync(DownloadBench.Run, o)),
         ("vm", (o, _) => Sync(VmBench.Run, o)),
+        ("apps", (o, _) => Sync(AppBench.Run, o)),
+        ("net", (o, _) => Sync(NetworkBench.Run, o)),
+        ("baseos", (o, _) => Sync(BaseOsBench.Run, o)),
+        ("telemetry", (o, _) => Sync(TelemetryBench.Run, o)),
+        ("ingest", (o, _) => Sync(IngestBench.Run, o)),
     ];
 
     public const string Usage = "bench <area>|all [--json-out FILE]; areas: spine, tpm, partition, download, vm";

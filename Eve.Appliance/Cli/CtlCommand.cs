@@ -26,6 +26,8 @@ internal static class CtlCommand
           logs ID [--app A] [--level L] [--since T] [--text S] [--follow] [--limit N]
                                               device and app log lines (--app device = the device's own;
                                               --level L = L and more severe)
+          image add FILE                      store an image in the built-in datastore; prints sha256 and URL
+          image list                          images of the built-in datastore
         """;
 
     public static async Task<ExitCode> RunAsync(Args args, TextWriter stdout)
@@ -84,6 +86,17 @@ internal static class CtlCommand
                 break;
             case "logs":
                 return await LogsAsync(args, client, stdout, json);
+            case "image" when args.Word(2, "image verb (add, list)") == "add":
+                var imageFile = Path.GetFullPath(args.Word(3, "image FILE"));
+                args.EnsureAllUsed();
+                result = await client.PostAsync("admin/images", new { path = imageFile });
+                if (!json) { stdout.WriteLine($"sha256 {result!["sha256"]}\nurl    {result["url"]}"); return ExitCode.Ok; }
+                break;
+            case "image" when args.Word(2, "image verb (add, list)") == "list":
+                args.EnsureAllUsed();
+                result = await client.GetAsync("admin/images");
+                if (!json) { Tables.Print(stdout, result, "sha256", "size", "url"); return ExitCode.Ok; }
+                break;
             default:
                 throw new UsageException($"unknown ctl command '{verb}'\n{Usage}");
         }

@@ -39,6 +39,7 @@ internal static class RunCommand
         var builder = ServiceRegistration.NewHost(Path.Combine(dataDir, "logs"), capture);
         builder.Services.AddController(controllerOptions);
         builder.Services.AddHostedService(sp => new DeviceBootstrapper(sp.GetRequiredService<ControllerServer>(), dataDir, configDir, upstream != null));
+        builder.Services.AddApps();
         builder.Services.AddAgent(_ => new AgentOptions
         {
             ConfigDir = configDir,

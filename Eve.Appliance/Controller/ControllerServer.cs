@@ -4,6 +4,7 @@ using Eve.Appliance.Controller.Admin;
 using Eve.Appliance.Controller.Configs;
 using Eve.Appliance.Controller.Devices;
 using Eve.Appliance.Controller.Endpoints;
+using Eve.Appliance.Controller.Images;
 using Eve.Appliance.Controller.Pki;
 using Eve.Appliance.Controller.Telemetry;
 using Eve.Appliance.Store;
@@ -31,6 +32,7 @@ internal sealed class ControllerServer(ControllerOptions options, ILoggerFactory
     private ControllerPki? _pki;
     private WebApplication? _deviceApp;
     private WebApplication? _adminApp;
+    private ImageStore? _images;
 
     /// <summary>The https:// base address devices use, known after start (the real port when 0 was asked).</summary>
     public Uri? DeviceApiUri { get; private set; }
@@ -66,6 +68,7 @@ internal sealed class ControllerServer(ControllerOptions options, ILoggerFactory
         var api = new DeviceApi(options, _pki, devices, new EnvelopeAuthenticator(devices),
             new RegistrationService(devices, onboarding, configs), configs, new AttestationService(devices), telemetry, counters, time);
 
+        _images = new ImageStore(options.DataDir);
         _deviceApp = BuildDeviceApp(api, counters);
         await _deviceApp.StartAsync(ct).ConfigureAwait(false);
         var address = _deviceApp.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -130,6 +133,7 @@ internal sealed class ControllerServer(ControllerOptions options, ILoggerFactory
         app.MapV2(api);
         app.MapV1(api);
         app.MapGet("/probe", () => ProtoResults.Empty(200));
+        app.MapImages(_images!);
         return app;
     }
 
@@ -145,6 +149,7 @@ internal sealed class ControllerServer(ControllerOptions options, ILoggerFactory
         var app = builder.Build();
         app.UseErrorMapping(_log, counters);
         app.MapAdmin(admin);
+        app.MapImageAdmin(_images!, ServerAddressForDevices);
         return app;
     }
 

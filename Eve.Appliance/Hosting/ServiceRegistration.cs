@@ -1,4 +1,5 @@
 using Eve.Appliance.Agent;
+using Eve.Appliance.Agent.Apps;
 using Eve.Appliance.Agent.Config;
 using Eve.Appliance.Agent.Reporting;
 using Eve.Appliance.Controller;
@@ -37,6 +38,13 @@ internal static class ServiceRegistration
     {
         services.AddSingleton<IAgentSubsystem>(_ => new Agent.Networks.NetworksSubsystem(
             new Agent.Networks.NetworksOptions(netns, runDir), [], Platform.Processes.ProcessRunner.Default));
+        return services;
+    }
+
+    /// <summary>App instances as VMs; registered before <see cref="AddAgent"/> picks up its subsystems.</summary>
+    public static IServiceCollection AddApps(this IServiceCollection services, AppsOptions? options = null)
+    {
+        services.AddSingleton<IAgentSubsystem>(_ => new AppsSubsystem(options));
         return services;
     }
 

@@ -29,4 +29,7 @@ internal sealed class FakeReports : IReportSink
         lock (_info) foreach (var c in _info) c(d);
         return d;
     }
+
+    public void PublishAppLogs(Guid app, string appName, IReadOnlyList<string> lines) { }
+
 }

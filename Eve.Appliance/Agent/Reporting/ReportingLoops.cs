@@ -53,6 +53,14 @@ internal sealed class ReportingLoops(DeviceSession session, Outbox outbox, Confi
         return dinfo;
     }
 
+    public void PublishAppLogs(Guid app, string appName, IReadOnlyList<string> lines)
+    {
+        if (lines.Count == 0) return;
+        var at = Timestamp.FromDateTimeOffset(time.GetUtcNow());
+        var entries = lines.Select(l => new LogEntry { Severity = "info", Source = appName, Iid = app.ToString(), Content = l, Timestamp = at });
+        outbox.Enqueue($"apps/instanceid/{app:D}/newlogs", Api.NewLogs.NewLogsCodec.EncodeApp(appName, entries, time.GetUtcNow()));
+    }
+
     public long MetricsSent { get; private set; }
     public long MetricsDropped { get; private set; }
 

@@ -1,0 +1,59 @@
+using Google.Protobuf.WellKnownTypes;
+using Org.Lfedge.Eve.Info;
+
+namespace Eve.Appliance.Agent.Apps;
+
+/// <summary>ZInfoMsg for an app (ZiApp), a volume (ZiVolume) and a content tree (ZiContentTree).</summary>
+internal static class AppInfoBuilder
+{
+    public static ZInfoMsg App(AppIntent intent, AppRecord record)
+    {
+        var info = new ZInfoApp
+        {
+            AppID = intent.Id.ToString(),
+            AppVersion = intent.Version,
+            AppName = intent.Name,
+            State = record.State,
+        };
+        if (record.BootTime is { } boot && record.State == ZSwState.Running) info.BootTime = Timestamp.FromDateTimeOffset(boot);
+        if (record.Error is { } error)
+            info.AppErr.Add(new ErrorInfo
+            {
+                Description = error,
+                Timestamp = record.ErrorAt is { } at ? Timestamp.FromDateTimeOffset(at) : null,
+                Severity = record.State == ZSwState.Error ? Severity.Error : Severity.Warning,
+            });
+        info.VolumeRefs.AddRange(intent.Volumes.Select(v => v.Id.ToString()));
+        return new ZInfoMsg { Ztype = ZInfoTypes.ZiApp, Ainfo = info };
+    }
+
+    public static ZInfoMsg Volume(VolumeIntent v, ZSwState state, string? error, DateTimeOffset now, int progress = 0)
+    {
+        var info = new ZInfoVolume
+        {
+            Uuid = v.Id.ToString(),
+            DisplayName = v.Name,
+            State = state,
+            GenerationCount = v.Generation,
+            ProgressPercentage = (uint)progress,
+        };
+        if (error is not null) info.VolumeErr = new ErrorInfo { Description = error, Timestamp = Timestamp.FromDateTimeOffset(now), Severity = Severity.Error };
+        return new ZInfoMsg { Ztype = ZInfoTypes.ZiVolume, Vinfo = info };
+    }
+
+    public static ZInfoMsg ContentTree(ContentIntent c, ZSwState state, int percent, long bytes, string? error, DateTimeOffset now)
+    {
+        var info = new ZInfoContentTree
+        {
+            Uuid = c.Id.ToString(),
+            DisplayName = c.Name,
+            Sha256 = c.Sha256,
+            State = state,
+            ProgressPercentage = (uint)Math.Clamp(percent, 0, 100),
+            Resources = new ContentResources { CurSizeBytes = (ulong)Math.Max(bytes, 0) },
+        };
+        if (c.Sha256 != "") info.ComponentShaList.Add(c.Sha256);
+        if (error is not null) info.Err = new ErrorInfo { Description = error, Timestamp = Timestamp.FromDateTimeOffset(now), Severity = Severity.Error };
+        return new ZInfoMsg { Ztype = ZInfoTypes.ZiContentTree, Cinfo = info };
+    }
+}

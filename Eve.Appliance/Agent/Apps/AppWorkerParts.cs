@@ -1,0 +1,21 @@
+using Eve.Appliance.Platform.Qemu;
+using Microsoft.Extensions.Logging;
+
+namespace Eve.Appliance.Agent.Apps;
+
+/// <summary>What every app worker shares: stores, the content fetcher, volumes, the QEMU
+/// supervisor, the network seam, the report sink and the options.</summary>
+internal sealed record AppWorkerParts(
+    AppStateStore States,
+    ContentFetcher Content,
+    VolumeManager Volumes,
+    QemuSupervisor Supervisor,
+    QemuAccel Accel,
+    IAppNetworkAttachment Network,
+    IReportSink Reports,
+    AppsOptions Options,
+    string RunDir,
+    string LogDir,
+    Func<long> AvailableMemoryKiB,
+    TimeProvider Time,
+    ILogger Log);

@@ -1,0 +1,24 @@
+using Org.Lfedge.Eve.Config;
+
+namespace Eve.Appliance.Agent.Apps;
+
+/// <summary>A content tree to fetch: where from (http/https URL, or an OCI registry reference),
+/// its expected sha256 (lowercase hex, or empty for an OCI tag resolved at pull time), its format,
+/// and the datastore's extra trusted CA certificates (dsCertPEM).</summary>
+internal sealed record ContentIntent(
+    Guid Id,
+    string Name,
+    DsType Kind,
+    Uri Source,
+    string Sha256,
+    Format Format,
+    long? SizeBytes,
+    string? OciRepository = null,
+    string? OciReference = null)
+{
+    public IReadOnlyList<string> CaPems { get; init; } = [];
+
+    /// <summary>The datastore's apiKey/password as basic credentials (null when it has none).
+    /// Encrypted credentials (cipherData) are not decrypted here yet.</summary>
+    public System.Net.NetworkCredential? Credentials { get; init; }
+}
