@@ -21,6 +21,23 @@ public sealed class NetworksSubsystemTests
         await using var lab = new NetnsLab();
         var ns = await lab.AddNetnsAsync("dev");
         using var dir = new TempDir("netsub");
+        try
+        {
+            await RunAsync(lab, ns, dir);
+        }
+        finally
+        {
+            // The subsystem leaves dnsmasq running on purpose (a restarted appliance adopts it); a
+            // test that failed half-way stops what it started, by the pids in its run folder.
+            foreach (var pidFile in Directory.Exists(dir.Sub("run")) ? Directory.GetFiles(dir.Sub("run"), "*.pid", SearchOption.AllDirectories) : [])
+                if (int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid)
+                    && File.Exists($"/proc/{pid}/cmdline") && File.ReadAllText($"/proc/{pid}/cmdline").Contains(dir.Path))
+                    Posix.Kill(pid, 15);
+        }
+    }
+
+    private static async Task RunAsync(NetnsLab lab, string ns, TempDir dir)
+    {
         var subsystem = new NetworksSubsystem(new NetworksOptions(ns, dir.Sub("run")), [], ProcessRunner.Default);
         await using var controller = await RunningController.StartAsync(dir.Sub("controller"));
         RunningAgent.Provision(controller.BootstrapDir, dir.Sub("config"));
