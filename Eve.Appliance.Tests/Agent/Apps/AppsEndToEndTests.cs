@@ -89,10 +89,14 @@ public sealed class AppsEndToEndTests
         Assert.That(ProcStat.TryRead(pid) is { IsGone: false }, Is.False, "old QEMU gone");
         Assert.That(await InodeAsync(volumePath), Is.EqualTo(inode), "volume preserved across restart");
 
-        // Purge counter: a new QEMU on a recreated volume.
+        // Purge counter: a new QEMU on a recreated volume. A hard link keeps the old inode alive,
+        // so the file system cannot hand the recreated volume the same inode number again.
+        var keepOld = volumePath + ".before-purge";
+        await ProcessRunner.Default.RunAsync("ln", [volumePath, keepOld], TimeSpan.FromSeconds(10));
         await bed.SetConfigAsync(c => c.Apps[0].Purge.Counter = 1);
         var purged = await RunningPidAsync("purged app RUNNING", notPid: restarted);
         Assert.That(await InodeAsync(volumePath), Is.Not.EqualTo(inode), "volume recreated by purge");
+        File.Delete(keepOld);
 
         // Killed from outside: reported and restarted.
         var vm = bed.Apps.Worker(AppId)!.Vm!;
