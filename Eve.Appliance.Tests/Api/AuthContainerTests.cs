@@ -39,7 +39,7 @@ public sealed class AuthContainerTests
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var cert = Eve.Appliance.Agent.Identity.DeviceCertificateBuilder.SelfSigned(key, "t");
-        var signer = new Eve.Appliance.Agent.Identity.OnboardSigner(cert, key);
+        var signer = new Eve.Appliance.Agent.Identity.EcdsaCertSigner(cert, key);
         var container = AuthContainers.Seal("hello"u8, signer);
         Assert.That(container.SignatureHash.Length, Is.EqualTo(64));
         Assert.That(container.Algo, Is.EqualTo(Org.Lfedge.Eve.Common.HashAlgorithm.Sha25632Bytes));

@@ -23,7 +23,7 @@ internal sealed class TestDevice : IDisposable
     {
         Serial = serial;
         Cert = DeviceCertificateBuilder.SelfSigned(_key, serial);
-        Signer = new KeySigner(_key, Cert);
+        Signer = new EcdsaCertSigner(Cert, _key);
         var roots = new X509Certificate2Collection();
         roots.ImportFromPemFile(Path.Combine(bootstrapDir, "root-certificate.pem"));
         OnboardPem = File.ReadAllText(Path.Combine(bootstrapDir, "onboard.cert.pem"));
@@ -58,7 +58,7 @@ internal sealed class TestDevice : IDisposable
     };
 
     public byte[] RegisterEnvelope(ZRegisterMsg msg) =>
-        AuthContainers.Seal(msg, new OnboardSigner(OnboardCert, OnboardKey),
+        AuthContainers.Seal(msg, new EcdsaCertSigner(OnboardCert, OnboardKey),
             ByteString.CopyFrom(Encoding.ASCII.GetBytes(Convert.ToBase64String(Encoding.ASCII.GetBytes(OnboardPem))))).ToByteArray();
 
     public byte[] Envelope(IMessage payload) => AuthContainers.Seal(payload, Signer).ToByteArray();
@@ -95,10 +95,4 @@ internal sealed class TestDevice : IDisposable
         OnboardKey.Dispose();
     }
 
-    private sealed class KeySigner(ECDsa key, X509Certificate2 cert) : IEnvelopeSigner
-    {
-        public ReadOnlyMemory<byte> SenderCertHash { get; } = CertHashes.OfDer(cert);
-        public Org.Lfedge.Eve.Common.HashAlgorithm HashAlgo => Org.Lfedge.Eve.Common.HashAlgorithm.Sha25632Bytes;
-        public byte[] SignDigest(ReadOnlySpan<byte> digest) => key.SignHash(digest, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-    }
 }

@@ -41,7 +41,7 @@ internal sealed class SimDevice(SimIdentity identity, SimTransport transport)
             Serial = identity.Serial,
         };
         var senderCert = ByteString.CopyFrom(Encoding.ASCII.GetBytes(Convert.ToBase64String(Encoding.ASCII.GetBytes(bootstrap.OnboardCertPem!))));
-        var envelope = AuthContainers.Seal(msg, new OnboardSigner(bootstrap.OnboardCert!, bootstrap.OnboardKey!), senderCert).ToByteArray();
+        var envelope = AuthContainers.Seal(msg, new EcdsaCertSigner(bootstrap.OnboardCert!, bootstrap.OnboardKey!), senderCert).ToByteArray();
         var reg = await transport.SendAsync("register", HttpMethod.Post, "/api/v2/edgedevice/register", envelope, Registered, ct).ConfigureAwait(false);
         if (reg is not { Status: 200 or 201 }) return false;
         var uuid = await transport.SendAsync("uuid", HttpMethod.Post, "/api/v2/edgedevice/uuid", Seal(new UuidRequest()), Ok, ct).ConfigureAwait(false);

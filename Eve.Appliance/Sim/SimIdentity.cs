@@ -15,13 +15,13 @@ internal sealed class SimIdentity : IDisposable
         Serial = serial;
         Key = key;
         Cert = cert;
-        Signer = new SimSigner(key, cert);
+        Signer = new Agent.Identity.EcdsaCertSigner(cert, key);
     }
 
     public string Serial { get; }
     public ECDsa Key { get; }
     public X509Certificate2 Cert { get; }
-    public SimSigner Signer { get; }
+    public Agent.Identity.EcdsaCertSigner Signer { get; }
 
     public static SimIdentity Create(string serial)
     {

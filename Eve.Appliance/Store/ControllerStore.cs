@@ -12,20 +12,6 @@ public sealed class ControllerStore : IDisposable
 
     private readonly LiteDatabase _db;
 
-    // LiteDB publishes a type's mapper in BsonMapper.Global before filling in its members, so two
-    // stores opened at once (parallel tests, controller + bench) could see a half-built mapper
-    // ("Member CertHashHex not found"). Building every mapper once, here, closes that window.
-    static ControllerStore()
-    {
-        // Entity<T>() builds and caches T's mapper (LiteDB's EntityBuilder constructor).
-        BsonMapper.Global.Entity<DeviceDoc>();
-        BsonMapper.Global.Entity<OnboardDoc>();
-        BsonMapper.Global.Entity<ConfigDoc>();
-        BsonMapper.Global.Entity<InfoDoc>();
-        BsonMapper.Global.Entity<MetricDoc>();
-        BsonMapper.Global.Entity<LogDoc>();
-    }
-
     public ControllerStore(string dataDir, StoreLimits? limits = null)
     {
         Directory.CreateDirectory(dataDir);

@@ -68,7 +68,7 @@ internal sealed class DeviceSession(ControllerClient client, BootstrapFolder boo
             };
             var senderCert = ByteString.CopyFrom(Encoding.ASCII.GetBytes(Convert.ToBase64String(Encoding.ASCII.GetBytes(bootstrap.OnboardCertPem!))));
             var (status, body) = await client.PostSignedAsync(ControllerClient.Path("register", null), msg.ToByteArray(),
-                new OnboardSigner(bootstrap.OnboardCert, bootstrap.OnboardKey), ct, senderCert).ConfigureAwait(false);
+                new EcdsaCertSigner(bootstrap.OnboardCert, bootstrap.OnboardKey), ct, senderCert).ConfigureAwait(false);
             if (status is 200 or 201) log.LogInformation("registered with the controller ({Status})", status);
             else if (status == 409) log.LogWarning("register: {Reason}", Encoding.UTF8.GetString(body).Trim());
             else ControllerClient.Expect(status, body, "register", 200, 201);

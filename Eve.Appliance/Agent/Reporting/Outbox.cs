@@ -37,8 +37,6 @@ internal sealed class Outbox
 
     public void Enqueue(string action, ReadOnlySpan<byte> payload, string key = "")
     {
-        // Keys name objects ("app/UUID"); a '/' would make the entry a path into a subfolder.
-        key = key.Replace('/', '+');
         lock (_lock)
         {
             if (key.Contains('~') || action.Contains('~'))

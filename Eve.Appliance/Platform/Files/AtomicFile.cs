@@ -42,20 +42,5 @@ internal static class AtomicFile
         Write(path, System.Text.Encoding.UTF8.GetBytes(text), mode);
 
     /// <summary>Makes a rename durable: the directory entry itself must reach the disk.</summary>
-    public static void FsyncDirectory(string dir)
-    {
-        if (!OperatingSystem.IsLinux()) return;
-        var fd = Open(dir, 0 /* O_RDONLY */);
-        if (fd < 0) return;
-        try { Fsync(fd); } finally { Close(fd); }
-    }
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "open", SetLastError = true)]
-    private static extern int Open(string path, int flags);
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
-    private static extern int Fsync(int fd);
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "close", SetLastError = true)]
-    private static extern int Close(int fd);
+    public static void FsyncDirectory(string dir) => DirectorySync.Fsync(dir);
 }

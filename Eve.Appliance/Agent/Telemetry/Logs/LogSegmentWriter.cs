@@ -1,3 +1,4 @@
+using Eve.Appliance.Platform.Files;
 using System.Buffers;
 using System.IO.Compression;
 using Eve.Appliance.Api.NewLogs;

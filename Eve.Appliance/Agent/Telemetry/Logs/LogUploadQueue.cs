@@ -1,3 +1,4 @@
+using Eve.Appliance.Platform.Files;
 using Google.Protobuf.WellKnownTypes;
 using Org.Lfedge.Eve.Logs;
 

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Eve.Appliance.Agent.Telemetry.Logs;
+namespace Eve.Appliance.Platform.Files;
 
 /// <summary>fsync(2) on a directory, so a rename or unlink in it survives a power cut. .NET has no API
 /// for this (FileStream refuses directories), hence three libc calls.</summary>
