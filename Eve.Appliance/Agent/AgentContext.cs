@@ -23,6 +23,9 @@ internal sealed record AgentContext(
     /// <summary>When the controller last answered a config poll (null: never since start). Health
     /// gates use it as EVE's "can the new image reach its controller" test.</summary>
     public Func<DateTimeOffset?> LastControllerContact { get; init; } = () => null;
+
+    /// <summary>Opens secrets the controller encrypted for this device (CipherBlocks in config).</summary>
+    public ObjectCrypto.IObjectDecryptor? Decryptor { get; init; }
 }
 
 /// <summary>A long-running part of the device runtime, started by the agent right after the

@@ -58,13 +58,19 @@ internal sealed class DeviceAgent(AgentOptions options, ConfigHub hub, ILoggerFa
         Outbox = outbox;
         var reporting = new ReportingLoops(session, outbox, hub, new CollectorTelemetrySource(new Telemetry.Proc.ProcReader(), time, options.PersistDir), logCapture, options, time, loggers.CreateLogger("Reporting"));
         Reporting = reporting;
+        var hsm = tpm != null && key.IsHardwareBacked ? await HsmReport.ForTpmAsync(tpm, key, ct).ConfigureAwait(false) : HsmReport.NoTpm(key);
+        reporting.AddDeviceInfo(hsm.Contribute);
 
         var logLoop = Supervise("logs", reporting.LogLoopAsync, ct);
-        var context = new AgentContext(options, hub, reporting, session, key, loggers, time) { LastControllerContact = () => poller.LastSuccess };
+        var context = new AgentContext(options, hub, reporting, session, key, loggers, time)
+        {
+            LastControllerContact = () => poller.LastSuccess,
+            Decryptor = new ObjectCrypto.ObjectDecryptor(key, () => session.Certs?.Message, loggers.CreateLogger("ObjectCrypto")),
+        };
         Context = context;
         // Subsystems start before onboarding completes: a box that reboots while its controller
         // is away brings its apps back from the checkpointed config.
-        var parts = (subsystems ?? []).Select(s => Supervise(s.Name, c => s.RunAsync(context, c), ct)).ToList();
+        var parts = (subsystems ?? []).Append(new DebugAccess.DebugAccessSubsystem()).Select(s => Supervise(s.Name, c => s.RunAsync(context, c), ct)).ToList();
         await OnboardAsync(session, serial, softSerial, ct).ConfigureAwait(false);
         if (tpm != null && key is TpmDeviceKey tpmKey)
         {
@@ -76,6 +82,16 @@ internal sealed class DeviceAgent(AgentOptions options, ConfigHub hub, ILoggerFa
             catch (Exception e) when (e is ControllerUnavailableException or ControllerRefusedException or ControllerTrustException or Platform.Tpm.TpmException)
             {
                 _log.LogWarning("attestation failed, will retry when the controller asks: {Reason}", e.Message);
+            }
+        }
+        else
+        {
+            // Without a TPM there is no attestation, but the controller still needs the ECDH cert
+            // to encrypt secrets for this device (EVE sends its soft ECDH cert the same way).
+            try { await ObjectCrypto.EdgeNodeCerts.SendAsync(session, key, ct).ConfigureAwait(false); }
+            catch (Exception e) when (e is ControllerUnavailableException or ControllerRefusedException or ControllerTrustException)
+            {
+                _log.LogWarning("sending the device ECDH cert failed; encrypted secrets cannot be opened until it is sent: {Reason}", e.Message);
             }
         }
         _onboarded.TrySetResult(session.DeviceId!);

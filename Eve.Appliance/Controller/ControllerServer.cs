@@ -30,6 +30,7 @@ internal sealed class ControllerServer(ControllerOptions options, ILoggerFactory
     private readonly ILogger _log = loggers.CreateLogger("Controller");
     private ControllerStore? _store;
     private ControllerPki? _pki;
+    private Crypto.SecretSealer? _sealer;
     private WebApplication? _deviceApp;
     private WebApplication? _adminApp;
     private ImageStore? _images;
@@ -62,11 +63,12 @@ internal sealed class ControllerServer(ControllerOptions options, ILoggerFactory
             // from the bootstrap folder comes up without an operator step.
             onboarding.Add(_pki.OnboardCert, ["*"]);
         }
-        var configs = new ConfigService(_store, _pki, options);
+        _sealer = new Crypto.SecretSealer(_pki);
+        var configs = new ConfigService(_store, _pki, options, (id, config) => _sealer.Seal(config, devices.Get(id)?.EcdhCertPem));
         var telemetry = new TelemetryIngest(_store, time);
         var counters = new ControllerCounters();
         var api = new DeviceApi(options, _pki, devices, new EnvelopeAuthenticator(devices),
-            new RegistrationService(devices, onboarding, configs), configs, new AttestationService(devices), telemetry, counters, time);
+            new RegistrationService(devices, onboarding, configs), configs, new AttestationService(devices, ecdhCertChanged: configs.Invalidate), telemetry, counters, time);
 
         _images = new ImageStore(options.DataDir);
         _deviceApp = BuildDeviceApp(api, counters);
@@ -189,6 +191,7 @@ internal sealed class ControllerServer(ControllerOptions options, ILoggerFactory
         _adminApp = null;
         _deviceApp = null;
         _store?.Dispose();
+        _sealer?.Dispose();
         _store = null;
         _pki?.Dispose();
         _pki = null;

@@ -22,6 +22,8 @@ public sealed class DeviceDoc
     public byte[]? PendingNonce { get; set; }
     /// <summary>PEM of the TPM attestation key's cert (DEVICE_RESTRICTED_SIGNING), issued by the device cert.</summary>
     public string? AttestationCertPem { get; set; }
+    /// <summary>PEM of the device's ECDH-exchange cert, exactly as reported; secrets are encrypted for it.</summary>
+    public string? EcdhCertPem { get; set; }
 }
 
 /// <summary>An onboarding certificate and the serials it may register ("*" = any).</summary>

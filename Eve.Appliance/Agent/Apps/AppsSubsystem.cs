@@ -35,6 +35,7 @@ internal sealed partial class AppsSubsystem(AppsOptions? options = null, IAppNet
 
     public async Task RunAsync(AgentContext context, CancellationToken ct)
     {
+        _decryptor = context.Decryptor;
         var dir = _options.Dir ?? Path.Combine(context.Options.PersistDir, "apps");
         var run = _options.RunDir ?? Path.Combine(dir, "run");
         var log = context.Loggers.CreateLogger("Apps");
@@ -78,9 +79,11 @@ internal sealed partial class AppsSubsystem(AppsOptions? options = null, IAppNet
         }
     }
 
+    private ObjectCrypto.IObjectDecryptor? _decryptor;
+
     private async Task ApplyAsync(DesiredState desired, AppWorkerParts parts, ILogger log, CancellationToken ct)
     {
-        var result = DesiredApps.Compute(desired.Config);
+        var result = DesiredApps.Compute(desired.Config, _decryptor);
         var wanted = result.Apps.ToDictionary(a => a.Id);
         foreach (var app in result.Apps)
         {

@@ -31,7 +31,11 @@ internal sealed class ContentFetcher(BlobStore store, DownloaderOptions options,
                     $"content tree '{content.Name}': the registry image's disk layer is sha256 {blob.Sha256}, the config says {content.Sha256}");
             return blob;
         }
-        return await downloader.DownloadAsync(new DownloadRequest(content.Source, content.Sha256, content.SizeBytes, content.Credentials), progress, ct).ConfigureAwait(false);
+        var downloaded = await downloader.DownloadAsync(new DownloadRequest(content.Source, content.Sha256, content.SizeBytes, content.Credentials), progress, ct).ConfigureAwait(false);
+        if (await ObjectCrypto.ImageSignatureVerifier.CheckAsync(content.Name, downloaded.Sha256, content.Signature, content.Source,
+                (u, c) => http.GetByteArrayAsync(u, c), controllerRoots, ct).ConfigureAwait(false) is { } refused)
+            throw new ContentException(ContentErrorKind.InvalidArgument, refused);
+        return downloaded;
     }
 
     private (HttpClient, Downloader) ClientFor(IReadOnlyList<string> caPems) =>

@@ -18,7 +18,10 @@ internal sealed record ContentIntent(
 {
     public IReadOnlyList<string> CaPems { get; init; } = [];
 
-    /// <summary>The datastore's apiKey/password as basic credentials (null when it has none).
-    /// Encrypted credentials (cipherData) are not decrypted here yet.</summary>
+    /// <summary>The datastore's apiKey/password as basic credentials (null when it has none),
+    /// decrypted from cipherData when the controller encrypted them.</summary>
     public System.Net.NetworkCredential? Credentials { get; init; }
+
+    /// <summary>The content tree's signature info; checked against the controller's root after download.</summary>
+    public SignatureInfo? Signature { get; init; }
 }

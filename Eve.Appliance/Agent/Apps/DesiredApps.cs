@@ -9,7 +9,7 @@ internal static class DesiredApps
 {
     public sealed record Result(IReadOnlyList<AppIntent> Apps, IReadOnlyDictionary<Guid, string> Problems);
 
-    public static Result Compute(EdgeDevConfig config)
+    public static Result Compute(EdgeDevConfig config, ObjectCrypto.IObjectDecryptor? decryptor = null)
     {
         var datastores = config.Datastores.Where(d => d.Id != "").GroupBy(d => d.Id).ToDictionary(g => g.Key, g => g.First());
         var contents = config.ContentInfo.Where(c => c.Uuid != "").GroupBy(c => c.Uuid).ToDictionary(g => g.Key, g => g.First());
@@ -33,7 +33,7 @@ internal static class DesiredApps
                 {
                     var treeId = v.Origin.DownloadContentTreeID;
                     if (!contents.TryGetValue(treeId, out var tree)) { issues.Add($"volume {v.Uuid}: content tree {treeId} is not in contentInfo"); continue; }
-                    content = ResolveContent(tree, datastores, issues);
+                    content = ResolveContent(tree, datastores, issues, decryptor, config);
                     if (content is null) continue;
                 }
                 vols.Add(new VolumeIntent(vid, v.DisplayName != "" ? v.DisplayName : v.Uuid, content,
@@ -71,7 +71,8 @@ internal static class DesiredApps
     /// <summary>Where a content tree's blob comes from. Http(s): fqdn (scheme added by type when
     /// missing) + dpath + URL (an absolute URL is used as is). Registry: fqdn is the registry,
     /// URL (after dpath) is "repository:tag" or "repository@sha256:…".</summary>
-    internal static ContentIntent? ResolveContent(ContentTree tree, IReadOnlyDictionary<string, DatastoreConfig> datastores, List<string> issues)
+    internal static ContentIntent? ResolveContent(ContentTree tree, IReadOnlyDictionary<string, DatastoreConfig> datastores, List<string> issues,
+        ObjectCrypto.IObjectDecryptor? decryptor = null, EdgeDevConfig? config = null)
     {
         if (!Guid.TryParse(tree.Uuid, out var id)) { issues.Add($"content tree '{tree.Uuid}' has no UUID"); return null; }
         var name = tree.DisplayName != "" ? tree.DisplayName : tree.Uuid;
@@ -79,7 +80,9 @@ internal static class DesiredApps
         var sha = tree.Sha256.ToLowerInvariant();
         long? size = tree.MaxSizeBytes > 0 ? (long)tree.MaxSizeBytes : null;
         var caPems = ds.DsCertPEM.Select(b => b.ToStringUtf8()).ToList();
-        var credentials = ds.ApiKey != "" || ds.Password != "" ? new System.Net.NetworkCredential(ds.ApiKey, ds.Password) : null;
+        var secret = decryptor != null && config != null ? decryptor.DecryptDatastoreCredentials(config, ds) : new ObjectCrypto.DatastoreSecret(ds.ApiKey, ds.Password, null);
+        if (secret.Error != null) { issues.Add(secret.Error); return null; }
+        var credentials = secret.ToCredential();
         switch (ds.DType)
         {
             case DsType.DsHttp or DsType.DsHttps:
@@ -99,7 +102,7 @@ internal static class DesiredApps
                     source = combined;
                 }
                 if (sha.Length != 64) { issues.Add($"content tree '{name}': sha256 '{tree.Sha256}' must be 64 hex digits"); return null; }
-                return new ContentIntent(id, name, ds.DType, source, sha, tree.Iformat, size) { CaPems = caPems, Credentials = credentials };
+                return new ContentIntent(id, name, ds.DType, source, sha, tree.Iformat, size) { CaPems = caPems, Credentials = credentials, Signature = tree.Siginfo };
             }
             case DsType.DsContainerRegistry:
             {
@@ -114,7 +117,7 @@ internal static class DesiredApps
                     issues.Add($"content tree '{name}': registry '{root}' / reference '{reference}' is not usable");
                     return null;
                 }
-                return new ContentIntent(id, name, ds.DType, registry, sha, tree.Iformat, size, repo, refPart) { CaPems = caPems, Credentials = credentials };
+                return new ContentIntent(id, name, ds.DType, registry, sha, tree.Iformat, size, repo, refPart) { CaPems = caPems, Credentials = credentials, Signature = tree.Siginfo };
             }
             default:
                 issues.Add($"content tree '{name}': datastore type {ds.DType} is not supported here (use DsHttp, DsHttps or DsContainerRegistry)");

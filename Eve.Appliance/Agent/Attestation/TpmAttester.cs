@@ -24,10 +24,7 @@ internal sealed class TpmAttester(DeviceSession session, TpmClient tpm, TpmDevic
         var attestation = new TpmAttestation(tpm);
         var ak = await attestation.EnsureAttestationKeyAsync(ct: ct).ConfigureAwait(false);
         var akCert = AttestationKeyCert(ak);
-        var certs = new ZAttestReq { ReqType = ZAttestReqType.AttestReqCert };
-        certs.Certs.Add(Entry(akCert, ZCertType.CertTypeDeviceRestrictedSigning));
-        foreach (var ek in await attestation.ReadEkCertificatesAsync(ct).ConfigureAwait(false))
-            if (ek.Certificate.GetRSAPublicKey() != null) certs.Certs.Add(Entry(ek.Certificate, ZCertType.CertTypeDeviceEndorsementRsa));
+        var certs = CertRequest(akCert, await attestation.ReadEkCertificatesAsync(ct).ConfigureAwait(false), deviceKey);
         await SendAsync(certs, ct).ConfigureAwait(false);
 
         var nonceResp = await SendAsync(new ZAttestReq { ReqType = ZAttestReqType.AttestReqNonce }, ct).ConfigureAwait(false);
@@ -45,6 +42,22 @@ internal sealed class TpmAttester(DeviceSession session, TpmClient tpm, TpmDevic
             throw new ControllerRefusedException(403, $"attest: the controller did not accept the quote ({resp.QuoteResp?.Response})");
         IntegrityToken = resp.QuoteResp.IntegrityToken.ToByteArray();
         log.LogInformation("attested: PCR quote accepted, integrity token received");
+    }
+
+    /// <summary>ATTEST_REQ_CERT as EVE sends it: the attestation key's cert, the ECDH-exchange cert,
+    /// and the EK certs — only RSA ones, since the wire type is DEVICE_ENDORSEMENT_RSA and EVE
+    /// reports only the RSA EK.</summary>
+    internal static ZAttestReq CertRequest(X509Certificate2 akCert, IEnumerable<TpmEkCertificate> eks, IDeviceKey deviceKey)
+    {
+        var certs = new ZAttestReq { ReqType = ZAttestReqType.AttestReqCert };
+        certs.Certs.Add(Entry(akCert, ZCertType.CertTypeDeviceRestrictedSigning));
+        certs.Certs.Add(ObjectCrypto.EdgeNodeCerts.Ecdh(deviceKey));
+        foreach (var ek in eks)
+        {
+            using var rsa = ek.Certificate.GetRSAPublicKey();
+            if (rsa != null) certs.Certs.Add(Entry(ek.Certificate, ZCertType.CertTypeDeviceEndorsementRsa));
+        }
+        return certs;
     }
 
     private async Task<ZAttestResponse> SendAsync(ZAttestReq req, CancellationToken ct)

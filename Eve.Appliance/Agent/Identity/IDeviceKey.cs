@@ -23,4 +23,12 @@ internal interface IDeviceKey
 
     /// <summary>ECDH with a peer's P-256 public key; returns the shared secret's X coordinate.</summary>
     byte[] DeriveSharedSecret(System.Security.Cryptography.ECDiffieHellmanPublicKey peer);
+
+    /// <summary>The certificate of the device's ECDH key (signed by the device key), which the
+    /// device reports as CERT_TYPE_DEVICE_ECDH_EXCHANGE so the controller can encrypt for it.</summary>
+    X509Certificate2 EcdhCertificate { get; }
+
+    /// <summary>ECDH with the device's ECDH key giving the whole shared point (X and Y, 32 bytes
+    /// each): EVE's object-encryption key is SHA-256 over both. In the TPM this is TPM2_ECDH_ZGen.</summary>
+    Task<(byte[] X, byte[] Y)> EcdhSharedPointAsync(System.Security.Cryptography.ECParameters peer, CancellationToken ct = default);
 }

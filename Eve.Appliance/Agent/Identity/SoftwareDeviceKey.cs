@@ -63,6 +63,9 @@ internal sealed class SoftwareDeviceKey : IDeviceKey, IDisposable
 
     public byte[] DeriveSharedSecret(ECDiffieHellmanPublicKey peer) => _ecdh.DeriveRawSecretAgreement(peer);
 
+    public Task<(byte[] X, byte[] Y)> EcdhSharedPointAsync(ECParameters peer, CancellationToken ct = default) =>
+        Task.FromResult(Api.Cipher.P256SharedPoint.Derive(_ecdh, peer));
+
     /// <summary>Loads a PKCS#8 key, tightening a too-open mode back to 0600, or creates one.</summary>
     private static T LoadOrCreateKey<T>(string path, Func<ECCurve, T> create, Action<T, string> import)
         where T : AsymmetricAlgorithm

@@ -102,6 +102,24 @@ internal sealed class TpmDeviceKey : IDeviceKey
         return secret;
     }
 
+    public async Task<(byte[] X, byte[] Y)> EcdhSharedPointAsync(ECParameters peer, CancellationToken ct = default)
+    {
+        if (peer.Curve.Oid?.Value is { } oid && oid != ECCurve.NamedCurves.nistP256.Oid.Value)
+            throw new ArgumentException($"the device ECDH key is P-256; the peer key is on curve {peer.Curve.Oid?.FriendlyName ?? "unknown"}", nameof(peer));
+        // Coordinates go in at full curve size: some TPMs refuse a point whose leading zero was
+        // dropped ("point is not on the required curve"), as EVE notes in evetpm.
+        var z = await _tpm.EcdhZGenAsync(Handles.EcdhKey, new TpmEccPoint(Pad(peer.Q.X!), Pad(peer.Q.Y!)), _keyAuth, ct).ConfigureAwait(false);
+        return (Pad(z.X), Pad(z.Y));
+    }
+
+    private static byte[] Pad(byte[] coordinate)
+    {
+        var v = coordinate.AsSpan().TrimStart((byte)0);
+        var out32 = new byte[32];
+        v.CopyTo(out32.AsSpan(32 - v.Length));
+        return out32;
+    }
+
     private static TpmDeviceKeyHandles Default(string folder)
     {
         var path = Path.Combine(folder, TpmDeviceKeyHandles.FileName);

@@ -13,7 +13,8 @@ namespace Eve.Appliance.Controller.Configs;
 /// is built once per change and cached, so an unchanged-config poll is a string compare (304) and a
 /// changed one is a cached byte array.
 /// </summary>
-internal sealed class ConfigService(ControllerStore store, ControllerPki pki, ControllerOptions options)
+internal sealed class ConfigService(ControllerStore store, ControllerPki pki, ControllerOptions options,
+    Func<string, EdgeDevConfig, EdgeDevConfig>? sealSecrets = null)
 {
     private readonly ConcurrentDictionary<string, Answer> _answers = new(StringComparer.Ordinal);
     private readonly Lock _writeLock = new();
@@ -61,6 +62,10 @@ internal sealed class ConfigService(ControllerStore store, ControllerPki pki, Co
         return Get(deviceId);
     }
 
+    /// <summary>Drops the cached answer (e.g. the device reported a new ECDH cert, so its secrets
+    /// are sealed again); the next poll rebuilds it.</summary>
+    public void Invalidate(string deviceId) => _answers.TryRemove(deviceId, out _);
+
     public void Forget(string deviceId)
     {
         lock (_writeLock)
@@ -77,6 +82,7 @@ internal sealed class ConfigService(ControllerStore store, ControllerPki pki, Co
         // The cert hash goes in before hashing, so a signing-cert rollover changes the config hash and
         // devices refetch /certs (WIRE A.4).
         config.ControllercertConfighash = pki.CertsConfigHash;
+        if (sealSecrets != null) config = sealSecrets(deviceId, config);
         var bytes = config.ToByteArray();
         var hash = HashOf(bytes);
         var response = new ConfigResponse { Config = config, ConfigHash = hash };

@@ -8,7 +8,7 @@ namespace Eve.Appliance.Controller.Devices;
 /// /attest as Adam runs it: a nonce on request, then an integrity token for a quote that carries
 /// that nonce. The token gates /config only when the controller enforces it.
 /// </summary>
-internal sealed class AttestationService(DeviceDirectory devices, Action<string>? log = null)
+internal sealed class AttestationService(DeviceDirectory devices, Action<string>? log = null, Action<string>? ecdhCertChanged = null)
 {
     public ZAttestResponse Handle(string deviceId, ZAttestReq req)
     {
@@ -47,6 +47,7 @@ internal sealed class AttestationService(DeviceDirectory devices, Action<string>
                     doc.AttestationCertPem = pem;
                     devices.Update(doc);
                 }
+                if (Crypto.DeviceEcdhCerts.Accept(devices, doc, req)) ecdhCertChanged?.Invoke(deviceId);
                 return new ZAttestResponse { RespType = ZAttestRespType.AttestRespCert };
             case ZAttestReqType.StoreKeys:
                 return new ZAttestResponse { RespType = ZAttestRespType.StoreKeys };
