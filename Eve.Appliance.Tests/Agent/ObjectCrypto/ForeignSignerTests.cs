@@ -28,13 +28,14 @@ public sealed class ForeignSignerTests
             await Eventually.WaitAsync(() => File.Exists(checkpoint), "config checkpointed");
             var hash = agent.Hub.Current!.Hash;
             var checkpointBytes = File.ReadAllBytes(checkpoint);
-        
+
             // The controller comes back signing with a key and cert of somebody else's.
             await controller.DisposeAsync();
             ReplaceSigningCert(PkiFiles.In(dataDir));
             controller = await RunningController.StartAsync(dataDir, o => o with { Listen = listen });
 
-            await Eventually.WaitAsync(() => agent.Agent.Poller!.LastError?.Contains("does not chain to root-certificate.pem", StringComparison.Ordinal) == true,
+            await Eventually.WaitAsync<object>(
+                () => Task.FromResult<object?>(agent.Agent.Poller!.LastError?.Contains("does not chain to root-certificate.pem", StringComparison.Ordinal) == true ? new object() : null),
                 () => $"the agent refuses the foreign-signed config (last error: {agent.Agent.Poller!.LastError ?? "none"})");
             Assert.That(agent.Hub.Current!.Hash, Is.EqualTo(hash), "still running on the last good config");
             Assert.That(File.ReadAllBytes(checkpoint), Is.EqualTo(checkpointBytes), "the checkpoint is kept");
