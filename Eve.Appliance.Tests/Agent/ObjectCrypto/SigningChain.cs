@@ -56,7 +56,10 @@ internal sealed class SigningChain : IDisposable
     {
         req.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         req.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        using var cert = req.Create(IntermediateWithKey, now.AddMinutes(-5), now.AddDays(1), RandomNumberGenerator.GetBytes(8));
+        // The generator form lets an EC intermediate sign an RSA leaf.
+        using var issuerKey = IntermediateWithKey.GetECDsaPrivateKey()!;
+        using var cert = req.Create(IntermediateWithKey.SubjectName, X509SignatureGenerator.CreateForECDsa(issuerKey),
+            now.AddMinutes(-5), now.AddDays(1), RandomNumberGenerator.GetBytes(8));
         return X509CertificateLoader.LoadCertificate(cert.RawData);
     }
 

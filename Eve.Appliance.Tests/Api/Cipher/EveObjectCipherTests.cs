@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using Eve.Appliance.Api.Cipher;
 using Org.BouncyCastle.Asn1.X9;
 using Org.BouncyCastle.Crypto.Engines;
-using Org.BouncyCastle.Crypto.Modes;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Math;
 
@@ -79,16 +78,24 @@ public sealed class EveObjectCipherTests
         Assert.That(EveObjectCipher.SyntheticIv(key, "app/1", "secreT"u8), Is.Not.EqualTo(a));
     }
 
-    /// <summary>BouncyCastle's CFB-128 stream mode, fed byte by byte (no block padding).</summary>
+    /// <summary>Textbook CFB-128 over BouncyCastle's AES block function: each keystream block is
+    /// AES(previous cipher block, the IV first); a last partial block uses a prefix of it.</summary>
     private sealed class BufferedBlockCipherStream(byte[] key, byte[] iv)
     {
         public byte[] Process(byte[] input)
         {
-            var cfb = new CfbBlockCipher(new AesEngine(), 128);
-            var stream = new Org.BouncyCastle.Crypto.StreamBlockCipher(cfb);
-            stream.Init(true, new ParametersWithIV(new KeyParameter(key), iv));
+            var aes = new AesEngine();
+            aes.Init(true, new KeyParameter(key));
+            var feedback = iv.ToArray();
+            var keystream = new byte[16];
             var output = new byte[input.Length];
-            stream.ProcessBytes(input, 0, input.Length, output, 0);
+            for (var at = 0; at < input.Length; at += 16)
+            {
+                aes.ProcessBlock(feedback, 0, keystream, 0);
+                var n = Math.Min(16, input.Length - at);
+                for (var i = 0; i < n; i++) output[at + i] = (byte)(input[at + i] ^ keystream[i]);
+                if (n == 16) Array.Copy(output, at, feedback, 0, 16);
+            }
             return output;
         }
     }
