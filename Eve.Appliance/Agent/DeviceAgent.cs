@@ -58,7 +58,7 @@ internal sealed class DeviceAgent(AgentOptions options, ConfigHub hub, ILoggerFa
         Outbox = outbox;
         var reporting = new ReportingLoops(session, outbox, hub, new CollectorTelemetrySource(new Telemetry.Proc.ProcReader(), time, options.PersistDir), logCapture, options, time, loggers.CreateLogger("Reporting"));
         Reporting = reporting;
-        var hsm = tpm != null && key.IsHardwareBacked ? await HsmReport.ForTpmAsync(tpm, key, ct).ConfigureAwait(false) : HsmReport.NoTpm(key);
+        var hsm = tpm == null ? HsmReport.NoTpm(key) : key.IsHardwareBacked ? await HsmReport.ForTpmAsync(tpm, key, ct).ConfigureAwait(false) : HsmReport.TpmUnused(key);
         reporting.AddDeviceInfo(hsm.Contribute);
 
         var logLoop = Supervise("logs", reporting.LogLoopAsync, ct);

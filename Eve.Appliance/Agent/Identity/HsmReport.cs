@@ -15,6 +15,11 @@ internal sealed record HsmReport(HwSecurityModuleStatus Status, string Info)
     public static HsmReport NoTpm(IDeviceKey key) =>
         new(HwSecurityModuleStatus.Notfound, $"no TPM: the device key is a software key ({key.Description})");
 
+    /// <summary>A TPM is there but the identity predates it (a software key file wins, so an
+    /// identity never moves silently): EVE's DISABLED.</summary>
+    public static HsmReport TpmUnused(IDeviceKey key) =>
+        new(HwSecurityModuleStatus.Disabled, $"a TPM is present but not used: the device identity is a software key ({key.Description})");
+
     public static async Task<HsmReport> ForTpmAsync(TpmClient tpm, IDeviceKey key, CancellationToken ct)
     {
         try
