@@ -1,0 +1,54 @@
+using System.Text.Json.Nodes;
+using Eve.Appliance.Agent.DebugAccess;
+using Eve.Appliance.Cli;
+using Eve.Appliance.Tests.Support;
+
+namespace Eve.Appliance.Tests.Agent.DebugAccess;
+
+/// <summary>debug.enable.ssh set and removed by the operator through the real controller, and the
+/// local remote_access_disabled file overriding it, as the device reports in its info.</summary>
+[TestFixture]
+public sealed class DebugAccessEndToEndTests
+{
+    private const string Key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl ops@example";
+
+    [Test]
+    public async Task SshItem_FromTheController_WritesAndRemovesAuthorizedKeys_AndTheLocalSwitchWins()
+    {
+        using var dir = new TempDir("debug-e2e");
+        await using var controller = await RunningController.StartAsync(dir.Sub("controller"));
+        RunningAgent.Provision(controller.BootstrapDir, dir.Sub("config"));
+        await using var agent = await RunningAgent.StartAsync(dir.Sub("config"), dir.Sub("persist"), "SN-debug", o => o with { Tpm = "none" });
+        var id = await agent.Agent.Onboarded.WaitAsync(TimeSpan.FromSeconds(60));
+        await agent.Agent.FirstConfig.WaitAsync(TimeSpan.FromSeconds(60));
+        using var admin = new AdminClient(controller.DataDir);
+        var authorizedKeys = Path.Combine(dir.Sub("persist"), "ssh", "authorized_keys");
+
+        await SetSshItemAsync(admin, id, Key);
+        await Eventually.WaitAsync(() => File.Exists(authorizedKeys) && File.ReadAllText(authorizedKeys) == Key + "\n", "authorized_keys written from the config item");
+
+        await SetSshItemAsync(admin, id, null);
+        await Eventually.WaitAsync(() => !File.Exists(authorizedKeys), "authorized_keys removed when the item goes");
+
+        File.WriteAllText(Path.Combine(dir.Sub("config"), RemoteAccessSwitch.FileName), "");
+        await SetSshItemAsync(admin, id, Key);
+        await Eventually.WaitAsync(async () =>
+        {
+            var all = (await admin.GetAsync($"admin/devices/{id}/info")) as JsonArray;
+            var dinfo = all?.FirstOrDefault(i => i!["kind"]!.GetValue<string>() == "ZiDevice")?["message"]?["dinfo"];
+            return dinfo?["remoteAccessDisabled"]?.GetValue<bool>() == true
+                   && dinfo["configItemStatus"]?["configItems"]?[DebugAccessSubsystem.SshItem]?["error"]?.GetValue<string>().Contains("remote access is disabled") == true;
+        }, "device info reports remote access disabled and the ignored item");
+        Assert.That(File.Exists(authorizedKeys), Is.False, "remote_access_disabled overrides debug.enable.ssh");
+    }
+
+    private static async Task SetSshItemAsync(AdminClient admin, string id, string? value)
+    {
+        var config = (await admin.GetAsync($"admin/devices/{id}/config"))!["config"]!.AsObject();
+        var items = config["configItems"] as JsonArray ?? [];
+        foreach (var old in items.Where(i => i!["key"]!.GetValue<string>() == DebugAccessSubsystem.SshItem).ToList()) items.Remove(old);
+        if (value != null) items.Add(new JsonObject { ["key"] = DebugAccessSubsystem.SshItem, ["value"] = value });
+        config["configItems"] = items.DeepClone();
+        await admin.PutTextAsync($"admin/devices/{id}/config", config.ToJsonString());
+    }
+}
