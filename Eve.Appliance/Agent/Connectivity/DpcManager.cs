@@ -8,7 +8,11 @@ namespace Eve.Appliance.Agent.Connectivity;
 /// <see cref="DpcTimers.TestBetterInterval"/>. No I/O here: the driver performs the actions.</summary>
 internal sealed class DpcManager(DpcTimers timers)
 {
-    public DpcTimers Timers { get; } = timers;
+    /// <summary>Replaced when the controller's <c>timer.port.*</c> config items change.</summary>
+    public DpcTimers Timers { get; set; } = timers;
+
+    private static DateTimeOffset After(DateTimeOffset now, TimeSpan span) =>
+        span <= TimeSpan.Zero || span >= DateTimeOffset.MaxValue - now ? DateTimeOffset.MaxValue : now + span;
 
     public (DpcManagerState State, IReadOnlyList<DpcAction> Actions) Handle(DpcManagerState s, DpcEvent e, DateTimeOffset now) =>
         e switch
@@ -95,8 +99,8 @@ internal sealed class DpcManager(DpcTimers timers)
             CurrentIndex = current,
             Phase = DpcPhase.Stable,
             TestingIndex = -1,
-            NextRetest = now + Timers.TestInterval,
-            NextBetterRetry = current > 0 ? now + Timers.TestBetterInterval : DateTimeOffset.MaxValue,
+            NextRetest = After(now, Timers.TestInterval),
+            NextBetterRetry = current > 0 ? After(now, Timers.TestBetterInterval) : DateTimeOffset.MaxValue,
         };
         return (next, [new DpcAction.Persist()]);
     }
@@ -119,7 +123,7 @@ internal sealed class DpcManager(DpcTimers timers)
         {
             Phase = DpcPhase.Stable,
             TestingIndex = -1,
-            NextRetest = now + Timers.TestInterval,
+            NextRetest = After(now, Timers.TestInterval),
             NextBetterRetry = DateTimeOffset.MaxValue,
         };
         return (next, [new DpcAction.Persist()]);
