@@ -14,8 +14,12 @@ internal sealed class ConnectivitySubsystem(ConnectivityOptions options) : IAgen
 {
     private volatile SystemAdapterInfo? _latest;
     private volatile IReadOnlyList<ZInfoNetwork> _networks = [];
+    private volatile DpcManager? _manager;
 
     public string Name => "connectivity";
+
+    /// <summary>The port timers in force (after the controller's <c>timer.port.*</c> items).</summary>
+    public DpcTimers Timers => _manager?.Timers ?? options.Timers;
 
     /// <summary>The DPC list, current index and errors, for <c>ZInfoDevice.systemAdapter</c>.</summary>
     public SystemAdapterInfo? Latest => _latest;
@@ -66,6 +70,7 @@ internal sealed class ConnectivitySubsystem(ConnectivityOptions options) : IAgen
             PortTimeout = options.Timers.PortTimeout,
         };
         var manager = new DpcManager(options.Timers);
+        _manager = manager;
         var driver = new ConnectivityDriver(manager, new DpcListStore(persist), applier, tester, context.Time, logger,
             options.DevicePortConfigDir ?? Path.Combine(context.Options.ConfigDir, "DevicePortConfig"))
         {
