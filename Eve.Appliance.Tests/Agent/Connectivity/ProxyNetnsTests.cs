@@ -27,11 +27,12 @@ public sealed class ProxyNetnsTests
         await lab.Net.ExecAsync(lab.Upstream, "nft", "add chain inet conntest in { type filter hook input priority 0 ; policy accept ; }");
         await lab.Net.ExecAsync(lab.Upstream, "nft", $"add rule inet conntest in iifname \"up0\" ip daddr 10.96.{n}.1 drop");
         await lab.Net.StartHttpdAsync(lab.Upstream, proxyAddr, 80, "unused");
-        var pac = $"function FindProxyForURL(url, host) {{ if (dnsDomainIs(host, '.{ConnectivityLab.Domain}') && isInNet(dnsResolve(host), '10.96.0.0', '255.255.0.0')) return 'PROXY {proxyAddr}:8888; DIRECT'; return 'DIRECT'; }}";
+        // The controller by address: tinyproxy resolves names with the host's resolver, which knows no lab.test.
+        var pac = $"function FindProxyForURL(url, host) {{ if (isInNet(host, '10.96.0.0', '255.255.0.0') && !isPlainHostName(host)) return 'PROXY {proxyAddr}:8888; DIRECT'; return 'DIRECT'; }}";
         var wwwRoot = Directory.GetDirectories(lab.Net.Dir, "www-*-80-*").Single();
         await File.WriteAllTextAsync(Path.Combine(wwwRoot, "wpad.dat"), pac);
 
-        var controller = new Uri($"http://{lab.ControllerName}:8080");
+        var controller = lab.Controller;
         var tester = lab.NewTester(controller);
         var applier = new NetnsDpcApplier(new IpLinkClient(lab.Net.Runner), lab.Net.Runner, lab.Device, Path.Combine(lab.Dir, "run"));
         try
@@ -40,7 +41,7 @@ public sealed class ProxyNetnsTests
             await applier.ApplyAsync(direct, default);
             var r = await TestFor(tester, direct, 6);
             Assert.That(r.Ok, Is.False, "the controller must not be reachable directly");
-            Assert.That(r.Detail, Does.Contain("DNS ok").And.Contain($"controller {lab.ControllerName}:8080 unreachable"));
+            Assert.That(r.Detail, Does.Contain($"controller 10.96.{n}.1:8080 unreachable"));
 
             var viaStatic = Dpc(new DpcProxy([new DpcProxyServer("http", proxyAddr, 8888)], "example.org", null, null));
             r = await TestFor(tester, viaStatic, 20);

@@ -87,6 +87,9 @@ internal sealed class ConnectivityDriver(
                     {
                         logger.LogInformation("applying DPC {Dpc}", apply.Dpc);
                         await applier.ApplyAsync(apply.Dpc, ct);
+                        if (i + 1 < actions.Count && actions[i + 1] is DpcAction.Test next)
+                            (state, _) = manager.Handle(state, new DpcEvent.Applied(next.Attempt), time.GetUtcNow());
+                        _state = state;
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {

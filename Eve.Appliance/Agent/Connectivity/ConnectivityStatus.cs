@@ -36,7 +36,8 @@ internal sealed record ConnectivityStatus(
     /// <summary>Why the DPC in use is the one in use, in words.</summary>
     public static string Explain(DpcManagerState s)
     {
-        if (s.Phase == DpcPhase.Testing && s.UnderTest is { } t) return $"testing {t.Key} (applied {t.TimePriority:u})";
+        // A periodic retest of the DPC in use changes nothing about why it is in use.
+        if (s.Phase == DpcPhase.Testing && s.UnderTest is { } t && s.TestingIndex != s.CurrentIndex) return $"testing {t.Key} (applied {t.TimePriority:u})";
         if (s.Current is not { } c) return s.List.Count == 0 ? "no DPC yet" : "no DPC reaches the controller; all will be retried at the next test interval";
         if (s.CurrentIndex == 0) return $"{c.Key} is the highest-priority DPC and its last test passed";
         var above = s.List.Take(s.CurrentIndex).Select(d => d.LastError != null ? $"{d.Key} failed: {d.LastError}" : $"{d.Key} untested").ToList();

@@ -21,6 +21,7 @@ internal sealed class DpcManager(DpcTimers timers)
             DpcEvent.Received r => OnReceived(s, r.Dpc, now),
             DpcEvent.TestFinished t => OnTestFinished(s, t, now),
             DpcEvent.Tick => OnTick(s, now),
+            DpcEvent.Applied a => (s.Phase == DpcPhase.Testing && a.Attempt == s.TestAttempt ? s with { TestStarted = now } : s, []),
             _ => throw new ArgumentOutOfRangeException(nameof(e), e, "unknown DPC event"),
         };
 

@@ -19,7 +19,8 @@ internal static class PortHttp
         var handler = new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromSeconds(30),
-            ConnectTimeout = timeout,
+            // Longer than the per-port connect timeout, so the port's own, clearer reason wins.
+            ConnectTimeout = timeout * 2,
             UseProxy = proxy is { IsDirect: false },
             Proxy = proxy is { IsDirect: false } ? new FixedProxy(proxy) : null,
             ConnectCallback = async (ctx, ct) =>
@@ -32,7 +33,7 @@ internal static class PortHttp
                 RemoteCertificateValidationCallback = (_, cert, _, errors) => tlsRoots == null || ChainsTo(cert, errors, tlsRoots),
             },
         };
-        return new HttpClient(handler) { Timeout = timeout * 2 };
+        return new HttpClient(handler) { Timeout = timeout * 3 };
     }
 
     /// <summary>The controller's TLS certificate chains to <paramref name="roots"/> and names the host.</summary>
@@ -54,6 +55,8 @@ internal static class PortHttp
             if (!parts.Contains(x.Message)) parts.Add(x.Message);
         var text = string.Join(": ", parts);
         if (e is TaskCanceledException) return "no answer in time";
+        for (var x = e.InnerException; x != null; x = x.InnerException)
+            if (x is OperationCanceledException) return "no answer within timer.port.timeout (SYN or reply lost: a wrong gateway, a firewall, or a dead link)";
         if (e.InnerException is AuthenticationException || text.Contains("SSL", StringComparison.Ordinal))
             return $"TLS failed ({text}) — a proxy that intercepts TLS needs its CA in the DPC's proxy certificates";
         if (e is HttpRequestException { StatusCode: { } code } && (int)code == 407) return "proxy asks for authentication (407)";

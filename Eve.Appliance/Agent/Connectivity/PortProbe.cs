@@ -59,7 +59,13 @@ internal sealed class PortProbe(IProcessRunner runner, string netns, string runD
         {
             using var http = PortHttp.Create(netns, port, dns, timeout, proxy, null);
             using (var resp = await http.GetAsync(new Uri(controller, "/api/v2/edgedevice/ping"), ct).ConfigureAwait(false))
+            {
+                // Through a proxy an error status is usually the proxy's own ("Unable to connect"), not the controller's.
+                if (!resp.IsSuccessStatusCode)
+                    return (Fail(port, up, addrs, routers, dns, domain, proxy.Description,
+                        $"{string.Join("; ", notes)}; /ping{via} answered {(int)resp.StatusCode} {resp.ReasonPhrase}{(via != "" ? " (the proxy cannot reach the controller?)" : "")}"), proxy);
                 notes.Add($"controller answers /ping ({(int)resp.StatusCode}){via}");
+            }
             if (roots != null)
             {
                 using var checkedHttp = PortHttp.Create(netns, port, dns, timeout, proxy, tlsRoots ?? roots);
