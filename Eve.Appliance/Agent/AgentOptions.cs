@@ -33,5 +33,9 @@ internal sealed record AgentOptions
 
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Binds the controller client's connections (device connectivity: through the ports of
+    /// the DPC in use, with its proxy); null: the host's own network.</summary>
+    public Action<System.Net.Http.SocketsHttpHandler>? ControllerHandler { get; init; }
+
     public string EveVersion { get; init; } = typeof(AgentOptions).Assembly.GetName().Version?.ToString() ?? "0.0.0";
 }

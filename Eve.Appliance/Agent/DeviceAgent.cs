@@ -45,7 +45,7 @@ internal sealed class DeviceAgent(AgentOptions options, ConfigHub hub, ILoggerFa
         Key = key;
         _log.LogInformation("device key: {Key}; controller {Server}", key.Description, bootstrap.Server);
 
-        using var client = new ControllerClient(bootstrap, options.RequestTimeout, loggers.CreateLogger("ControllerConn"));
+        using var client = new ControllerClient(bootstrap, options.RequestTimeout, loggers.CreateLogger("ControllerConn"), options.ControllerHandler);
         var session = new DeviceSession(client, bootstrap, key, options.PersistDir, loggers.CreateLogger("ControllerConn"));
         Session = session;
         session.LoadPersisted();

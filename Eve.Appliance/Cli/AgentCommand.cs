@@ -1,6 +1,7 @@
 using Eve.Appliance.Agent;
 using Eve.Appliance.Agent.Reporting;
 using Eve.Appliance.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Eve.Appliance.Cli;
@@ -20,10 +21,13 @@ internal static class AgentCommand
             MetricsIntervalOverride = Seconds(args.Get("metric-interval")),
             Tpm = args.Get("tpm") ?? "auto",
         };
+        var connectivity = Agent.Connectivity.ConnectivitySubsystem.FromArgs(args.Get("mgmt-netns"), args.Get("usb-image"), options.PersistDir, bindControllerTraffic: true);
+        options = options with { ControllerHandler = connectivity != null ? connectivity.ConfigureControllerHandler : null };
         args.EnsureAllUsed();
         var capture = new AgentLogCapture();
         var builder = ServiceRegistration.NewHost(Path.Combine(options.PersistDir, "logs"), capture);
         builder.Services.AddApps();
+        if (connectivity != null) builder.Services.AddSingleton<IAgentSubsystem>(connectivity);
         builder.Services.AddAgent(_ => options, capture);
         using var host = builder.Build();
         await host.RunAsync().ConfigureAwait(false);

@@ -9,10 +9,11 @@ internal static class CommandDispatcher
         eve-appliance — EVE-compatible edge appliance: device runtime and embedded controller
 
           run --data-dir DIR [--listen ADDR:PORT] [--controller URL] [--serial S] [--tpm auto|none|device:PATH|swtpm:HOST:PORT]
-                                  [--app-netns NS] [--boot-disk DISK [--hardware-watchdog]]
+                                  [--app-netns NS] [--mgmt-netns NS [--usb-image FAT]] [--boot-disk DISK [--hardware-watchdog]]
                                   the appliance: controller + device agent in one process
           controller --data-dir DIR [--listen ADDR:PORT] [--server-name NAME] [--enforce-integrity]
-          agent --config-dir DIR --persist-dir DIR [--controller URL] [--serial S] [--tpm ...]
+          agent --config-dir DIR --persist-dir DIR [--controller URL] [--serial S] [--tpm ...] [--mgmt-netns NS [--usb-image FAT]]
+          diag (--data-dir DIR | --persist-dir DIR --config-dir DIR) [--mgmt-netns NS]   connectivity in words (EVE's diag)
           pki init --data-dir DIR --server-name NAME [--port P] [--force]
           ctl --data-dir DIR <command>   operator CLI (`eve-appliance ctl --data-dir DIR help`)
           sim --devices N --bootstrap DIR [--controller URL] [--mode fleet|storm|poll] ...   simulated EVE fleet (`sim help`)
@@ -33,6 +34,7 @@ internal static class CommandDispatcher
                 case "run": return await RunCommand.RunAsync(args);
                 case "controller": return await ControllerCommand.RunAsync(args);
                 case "agent": return await AgentCommand.RunAsync(args);
+                case "diag": return await DiagCommand.RunAsync(args, stdout);
                 case "pki": return PkiCommand.Run(args);
                 case "proto": return ProtoCommand.Run(args, stdout);
                 case "sim" when args.Positional.ElementAtOrDefault(1) == "help":

@@ -33,6 +33,8 @@ internal static class RunCommand
         var bootDisk = args.Get("boot-disk");
         var hardwareWatchdog = args.Flag("hardware-watchdog");
         var appNetns = args.Get("app-netns");
+        // Ports are managed only in a namespace named here; the embedded controller stays on loopback unless upstream.
+        var connectivity = Agent.Connectivity.ConnectivitySubsystem.FromArgs(args.Get("mgmt-netns"), args.Get("usb-image"), persistDir, bindControllerTraffic: upstream != null);
         args.EnsureAllUsed();
 
         var capture = new AgentLogCapture();
@@ -47,7 +49,9 @@ internal static class RunCommand
             Serial = serial,
             Tpm = tpm,
             ControllerUrl = upstream != null ? new Uri(upstream) : null,
+            ControllerHandler = connectivity != null ? connectivity.ConfigureControllerHandler : null,
         }, capture);
+        if (connectivity != null) builder.Services.AddSingleton<IAgentSubsystem>(connectivity);
         // Node health (reboots, A/B updates, watchdog) may reboot the machine, so it runs only on a
         // dedicated box, which names its A/B disk; a workstation running `make run` never reboots.
         if (bootDisk != null)

@@ -13,6 +13,7 @@ internal sealed class ConnectivityLab : IAsyncDisposable
 {
     private readonly NetnsLab _lab = new();
     private DnsmasqSupervisor? _dnsmasq;
+    private DnsmasqSupervisor? _dnsmasq1;
 
     public string Device { get; private set; } = "";
     public string Upstream { get; private set; } = "";
@@ -23,12 +24,20 @@ internal sealed class ConnectivityLab : IAsyncDisposable
     public string ConfigDir => Path.Combine(Dir, "config");
     public NetnsLab Net => _lab;
 
-    public static async Task<ConnectivityLab> StartAsync()
+    /// <summary>The domain dnsmasq hands out; it answers <c>ctl.lab.test</c> (the controller) and
+    /// <c>wpad.lab.test</c> (the upstream router, which serves <c>/wpad.dat</c> when a test puts one there).</summary>
+    public const string Domain = "lab.test";
+
+    public string ControllerName => $"ctl.{Domain}";
+
+    /// <summary>With <paramref name="dhcpOnEth1"/> a second dnsmasq serves eth1's side (10.97.N.0/24) too.</summary>
+    public static async Task<ConnectivityLab> StartAsync(bool dhcpOnEth1 = false)
     {
         var lab = new ConnectivityLab();
         try
         {
             await lab.SetUpAsync();
+            if (dhcpOnEth1) await lab.StartDhcpOnEth1Async();
             return lab;
         }
         catch
@@ -49,7 +58,8 @@ internal sealed class ConnectivityLab : IAsyncDisposable
         _dnsmasq = new DnsmasqSupervisor(_lab.Runner, Path.Combine(Dir, "dnsmasq"));
         await _dnsmasq.EnsureRunningAsync(new DnsmasqConfig(
             "ctl", "up0", $"10.98.{N}.1", $"10.98.{N}.100", $"10.98.{N}.150", "255.255.255.0", TimeSpan.FromHours(1),
-            Router: $"10.98.{N}.1", DnsServers: [], UpstreamServers: [], Domain: null, StaticLeases: [], Hosts: [], NftSets: []), Upstream, default);
+            Router: $"10.98.{N}.1", DnsServers: [], UpstreamServers: [], Domain: Domain, StaticLeases: [],
+            Hosts: [new DnsHostRecord(ControllerName, $"10.96.{N}.1"), new DnsHostRecord($"wpad.{Domain}", $"10.98.{N}.1")], NftSets: []), Upstream, default);
         var root = Path.Combine(Dir, "www");
         Directory.CreateDirectory(Path.Combine(root, "api", "v2", "edgedevice"));
         await File.WriteAllTextAsync(Path.Combine(root, "api", "v2", "edgedevice", "ping"), "pong");
@@ -58,14 +68,32 @@ internal sealed class ConnectivityLab : IAsyncDisposable
             await Task.Delay(20);
     }
 
+    private async Task StartDhcpOnEth1Async()
+    {
+        _dnsmasq1 = new DnsmasqSupervisor(_lab.Runner, Path.Combine(Dir, "dnsmasq1"));
+        await _dnsmasq1.EnsureRunningAsync(new DnsmasqConfig(
+            "ctl1", "up1", $"10.97.{N}.1", $"10.97.{N}.100", $"10.97.{N}.150", "255.255.255.0", TimeSpan.FromHours(1),
+            Router: $"10.97.{N}.1", DnsServers: [], UpstreamServers: [], Domain: Domain, StaticLeases: [],
+            Hosts: [new DnsHostRecord(ControllerName, $"10.96.{N}.1")], NftSets: []), Upstream, default);
+    }
+
+    /// <summary>Pulls the cable of a device port: the upstream end goes down.</summary>
+    public Task CutAsync(string upstreamIf) => _lab.ExecAsync(Upstream, "ip", "link", "set", upstreamIf, "down");
+
+    public Task RestoreAsync(string upstreamIf) => _lab.ExecAsync(Upstream, "ip", "link", "set", upstreamIf, "up");
+
+    /// <summary>A tester of this lab's device namespace; short port timeout so rounds fit in short test windows.</summary>
+    public NetnsConnectivityTester NewTester(Uri? controller = null) =>
+        new(_lab.Runner, Device, Path.Combine(Dir, "run"), controller ?? Controller, null, null, TimeProvider.System) { PortTimeout = TimeSpan.FromSeconds(1) };
+
     /// <summary>A driver over this lab's device namespace, with the given test duration.</summary>
-    public (ConnectivityDriver Driver, NetnsDpcApplier Applier) NewDriver(TimeSpan testDuration)
+    public (ConnectivityDriver Driver, NetnsDpcApplier Applier) NewDriver(TimeSpan testDuration, NetnsConnectivityTester? tester = null, string? usbImage = null)
     {
         var applier = new NetnsDpcApplier(new IpLinkClient(_lab.Runner), _lab.Runner, Device, Path.Combine(Dir, "run"));
-        var tester = new NetnsConnectivityTester(_lab.Runner, Device, Controller, TimeProvider.System);
+        tester ??= NewTester();
         var timers = new DpcTimers { TestDuration = testDuration, TestInterval = TimeSpan.FromHours(1), TestBetterInterval = TimeSpan.FromHours(1) };
         var driver = new ConnectivityDriver(new DpcManager(timers), new DpcListStore(PersistDir), applier, tester,
-            TimeProvider.System, NullLogger.Instance, ConfigDir) { TickPeriod = TimeSpan.FromMilliseconds(100) };
+            TimeProvider.System, NullLogger.Instance, ConfigDir) { TickPeriod = TimeSpan.FromMilliseconds(100), UsbImage = usbImage };
         return (driver, applier);
     }
 
@@ -89,6 +117,7 @@ internal sealed class ConnectivityLab : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_dnsmasq != null) await _dnsmasq.StopAsync("ctl", default);
+        if (_dnsmasq1 != null) await _dnsmasq1.StopAsync("ctl1", default);
         await _lab.DisposeAsync();
     }
 }

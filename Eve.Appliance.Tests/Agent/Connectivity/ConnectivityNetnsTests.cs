@@ -12,7 +12,7 @@ public sealed class ConnectivityNetnsTests
     public async Task DhcpWorks_WrongGatewayFails_FallsBackToLastWorking_WithError()
     {
         await using var lab = await ConnectivityLab.StartAsync();
-        var (driver, applier) = lab.NewDriver(TimeSpan.FromSeconds(4));
+        var (driver, applier) = lab.NewDriver(TimeSpan.FromSeconds(8));
         using var cts = new CancellationTokenSource();
         var run = driver.RunAsync(cts.Token);
         try
@@ -28,7 +28,7 @@ public sealed class ConnectivityNetnsTests
             var failedAt = sw.Elapsed;
             s = await ConnectivityLab.WaitForAsync(driver, s => s.Phase == DpcPhase.Stable && s.Current is { IsLastResort: true } c && c.LastSucceeded > s.List[0].LastFailed,
                 "fallback to the last resort");
-            TestContext.Out.WriteLine($"broken DPC → declared failed {failedAt.TotalSeconds:0.00} s (test duration 4 s) → connectivity restored after {(sw.Elapsed - failedAt).TotalSeconds:0.00} s more");
+            TestContext.Out.WriteLine($"broken DPC → declared failed {failedAt.TotalSeconds:0.00} s (test duration 8 s) → connectivity restored after {(sw.Elapsed - failedAt).TotalSeconds:0.00} s more");
 
             Assert.That(s.List[0].Key, Is.EqualTo("zedagent"), "the failed DPC stays on top to be retried later");
             Assert.That(s.LastError, Does.Contain("zedagent").And.Contain("eth0").And.Contain("unreachable"));

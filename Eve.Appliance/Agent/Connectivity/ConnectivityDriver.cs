@@ -20,6 +20,12 @@ internal sealed class ConnectivityDriver(
     private readonly Dictionary<string, string> _ingested = new(StringComparer.Ordinal);
     private volatile DpcManagerState _state = DpcManagerState.Initial([], -1);
 
+    /// <summary>The name under which a USB image's usb.json hash is recorded in the DPC list file.</summary>
+    public const string UsbImageEntry = "usb-image:usb.json";
+
+    /// <summary>A FAT image whose <c>/usb.json</c> is ingested once (hash recorded), as EVE's USB stick.</summary>
+    public string? UsbImage { get; init; }
+
     /// <summary>How often deadlines and retest timers are checked.</summary>
     public TimeSpan TickPeriod { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -40,6 +46,14 @@ internal sealed class ConnectivityDriver(
         if (configDir != null)
             foreach (var dpc in DpcListStore.IngestFiles(configDir, _ingested, time.GetUtcNow()))
                 await HandleAsync(new DpcEvent.Received(dpc), ct);
+        if (UsbImage != null && await UsbStick.ReadUsbJsonAsync(Platform.Processes.ProcessRunner.Default, UsbImage, ct) is { } usb
+            && DpcListStore.Ingest(UsbImageEntry, $"{UsbImage}:/{UsbStick.FileName}", DevicePortConfig.UsbKey, usb, _ingested, time.GetUtcNow()) is { } fromStick)
+        {
+            logger.LogInformation("usb.json from {Image} ingested", UsbImage);
+            await HandleAsync(new DpcEvent.Received(fromStick), ct);
+            // Recorded even if the DPC equals one already known, so the stick is not read as new again.
+            store.Save(new DpcListFile(_state.List, _state.CurrentIndex, new Dictionary<string, string>(_ingested)));
+        }
         if (!_state.List.Any(d => d.IsLastResort))
             await HandleAsync(new DpcEvent.Received(DpcSources.LastResort(await applier.ListPortNamesAsync(ct))), ct);
         using var ticker = new PeriodicTimer(TickPeriod, time);
@@ -73,6 +87,9 @@ internal sealed class ConnectivityDriver(
                     {
                         logger.LogInformation("applying DPC {Dpc}", apply.Dpc);
                         await applier.ApplyAsync(apply.Dpc, ct);
+                        if (i + 1 < actions.Count && actions[i + 1] is DpcAction.Test next)
+                            (state, _) = manager.Handle(state, new DpcEvent.Applied(next.Attempt), time.GetUtcNow());
+                        _state = state;
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {

@@ -37,20 +37,27 @@ internal sealed class DpcListStore(string persistDir)
         foreach (var (name, key) in new[] { ("override.json", DevicePortConfig.OverrideKey), ("usb.json", DevicePortConfig.UsbKey) })
         {
             var path = System.IO.Path.Combine(configDir, name);
-            if (!File.Exists(path)) continue;
-            var bytes = File.ReadAllBytes(path);
-            var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
-            if (ingested.TryGetValue(name, out var seen) && seen == hash) continue;
-            try
-            {
-                result.Add(DpcSources.FromEveJson(System.Text.Encoding.UTF8.GetString(bytes), key, now));
-            }
-            catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
-            {
-                throw new InvalidDataException($"{path} is not a valid DevicePortConfig ({ex.Message}); fix or remove it", ex);
-            }
-            ingested[name] = hash;
+            if (File.Exists(path) && Ingest(name, path, key, File.ReadAllBytes(path), ingested, now) is { } dpc) result.Add(dpc);
         }
         return result;
+    }
+
+    /// <summary>One file's DPC, unless a file of that <paramref name="name"/> with the same SHA-256 was
+    /// ingested before; the hash is recorded in <paramref name="ingested"/>.</summary>
+    public static DevicePortConfig? Ingest(string name, string where, string key, byte[] bytes, IDictionary<string, string> ingested, DateTimeOffset now)
+    {
+        var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        if (ingested.TryGetValue(name, out var seen) && seen == hash) return null;
+        DevicePortConfig dpc;
+        try
+        {
+            dpc = DpcSources.FromEveJson(System.Text.Encoding.UTF8.GetString(bytes), key, now);
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"{where} is not a valid DevicePortConfig ({ex.Message}); fix or remove it", ex);
+        }
+        ingested[name] = hash;
+        return dpc;
     }
 }

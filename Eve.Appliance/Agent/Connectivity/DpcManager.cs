@@ -8,7 +8,11 @@ namespace Eve.Appliance.Agent.Connectivity;
 /// <see cref="DpcTimers.TestBetterInterval"/>. No I/O here: the driver performs the actions.</summary>
 internal sealed class DpcManager(DpcTimers timers)
 {
-    public DpcTimers Timers { get; } = timers;
+    /// <summary>Replaced when the controller's <c>timer.port.*</c> config items change.</summary>
+    public DpcTimers Timers { get; set; } = timers;
+
+    private static DateTimeOffset After(DateTimeOffset now, TimeSpan span) =>
+        span <= TimeSpan.Zero || span >= DateTimeOffset.MaxValue - now ? DateTimeOffset.MaxValue : now + span;
 
     public (DpcManagerState State, IReadOnlyList<DpcAction> Actions) Handle(DpcManagerState s, DpcEvent e, DateTimeOffset now) =>
         e switch
@@ -17,6 +21,7 @@ internal sealed class DpcManager(DpcTimers timers)
             DpcEvent.Received r => OnReceived(s, r.Dpc, now),
             DpcEvent.TestFinished t => OnTestFinished(s, t, now),
             DpcEvent.Tick => OnTick(s, now),
+            DpcEvent.Applied a => (s.Phase == DpcPhase.Testing && a.Attempt == s.TestAttempt ? s with { TestStarted = now } : s, []),
             _ => throw new ArgumentOutOfRangeException(nameof(e), e, "unknown DPC event"),
         };
 
@@ -95,8 +100,8 @@ internal sealed class DpcManager(DpcTimers timers)
             CurrentIndex = current,
             Phase = DpcPhase.Stable,
             TestingIndex = -1,
-            NextRetest = now + Timers.TestInterval,
-            NextBetterRetry = current > 0 ? now + Timers.TestBetterInterval : DateTimeOffset.MaxValue,
+            NextRetest = After(now, Timers.TestInterval),
+            NextBetterRetry = current > 0 ? After(now, Timers.TestBetterInterval) : DateTimeOffset.MaxValue,
         };
         return (next, [new DpcAction.Persist()]);
     }
@@ -119,7 +124,7 @@ internal sealed class DpcManager(DpcTimers timers)
         {
             Phase = DpcPhase.Stable,
             TestingIndex = -1,
-            NextRetest = now + Timers.TestInterval,
+            NextRetest = After(now, Timers.TestInterval),
             NextBetterRetry = DateTimeOffset.MaxValue,
         };
         return (next, [new DpcAction.Persist()]);

@@ -58,13 +58,14 @@ internal static class DpcSources
 
     private static DpcProxy? ProxyOf(ProxyConfig? p)
     {
-        if (p == null || (p.Proxies.Count == 0 && string.IsNullOrEmpty(p.Pacfile) && string.IsNullOrEmpty(p.NetworkProxyURL)))
+        if (p == null || (p.Proxies.Count == 0 && string.IsNullOrEmpty(p.Pacfile) && string.IsNullOrEmpty(p.NetworkProxyURL) && !p.NetworkProxyEnable))
             return null;
         return new DpcProxy(
             [.. p.Proxies.Select(s => new DpcProxyServer(ProtocolName(s.Proto), s.Server, s.Port))],
             string.IsNullOrEmpty(p.Exceptions) ? null : p.Exceptions,
             string.IsNullOrEmpty(p.Pacfile) ? null : p.Pacfile,
-            string.IsNullOrEmpty(p.NetworkProxyURL) ? null : p.NetworkProxyURL);
+            string.IsNullOrEmpty(p.NetworkProxyURL) ? null : p.NetworkProxyURL,
+            Wpad: p.NetworkProxyEnable && string.IsNullOrEmpty(p.NetworkProxyURL) && string.IsNullOrEmpty(p.Pacfile));
     }
 
     /// <summary>The last resort: DHCP on every <c>eth*</c> the device has, each a management port.</summary>
@@ -131,8 +132,9 @@ internal static class DpcSources
         }
         var pac = Str(p, "Pacfile");
         var url = Str(p, "NetworkProxyURL");
-        if (servers.Count == 0 && pac == null && url == null) return null;
-        return new DpcProxy(servers, Str(p, "Exceptions"), pac, url);
+        var enable = Prop(p, "NetworkProxyEnable") is { ValueKind: JsonValueKind.True };
+        if (servers.Count == 0 && pac == null && url == null && !enable) return null;
+        return new DpcProxy(servers, Str(p, "Exceptions"), pac, url, Wpad: enable && pac == null && url == null);
     }
 
     private static string ProtocolName(proxyProto p) => p switch

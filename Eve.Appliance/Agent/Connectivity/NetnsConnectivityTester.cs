@@ -1,16 +1,32 @@
-using System.Globalization;
-using Eve.Appliance.Platform.Net;
+using System.Security.Cryptography.X509Certificates;
+using Eve.Appliance.Agent.ControllerConn;
 using Eve.Appliance.Platform.Processes;
+using Org.Lfedge.Eve.Certs;
 
 namespace Eve.Appliance.Agent.Connectivity;
 
-/// <summary>Tests a DPC from inside its network namespace: a management port has an IPv4 address, the
-/// namespace has a default route, and the controller answers <c>GET /api/v2/edgedevice/ping</c> through
-/// that port (curl bound to it with <c>--interface</c>, run by <c>ip netns exec</c>). Any HTTP answer
-/// counts as "reached" — certificates are the controller session's business, not the port's.</summary>
-internal sealed class NetnsConnectivityTester(IProcessRunner runner, string netns, Uri controller, TimeProvider time) : IConnectivityTester
+/// <summary>Tests a DPC from inside its network namespace, every management port at once: the port is
+/// up and has an address and a default route, its DNS servers answer (or resolve the controller's name),
+/// its proxy loads (PAC/WPAD included), and the controller answers <c>/api/v2/edgedevice/ping</c>
+/// through that port and proxy — then <c>/certs</c> must verify against the device's roots. Without a
+/// controller to test against (the embedded one on loopback) address, route and DNS are the test.
+/// Keeps trying until a port works or <c>ct</c> is cancelled (at <c>timer.port.testduration</c>).</summary>
+internal sealed class NetnsConnectivityTester(IProcessRunner runner, string netns, string runDir, Uri? controller,
+    X509Certificate2Collection? roots, X509Certificate2Collection? tlsRoots, TimeProvider time) : IConnectivityTester
 {
-    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+    private volatile IReadOnlyDictionary<string, PortState> _ports = new Dictionary<string, PortState>();
+    private volatile IReadOnlyDictionary<string, PortProxy> _proxies = new Dictionary<string, PortProxy>();
+
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(300);
+
+    /// <summary><c>timer.port.timeout</c> for each connection and DNS question of a test.</summary>
+    public TimeSpan PortTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>What the last round saw on each port.</summary>
+    public IReadOnlyDictionary<string, PortState> Ports => _ports;
+
+    /// <summary>Each port's proxy as the last round loaded it (PAC fetched and compiled).</summary>
+    public IReadOnlyDictionary<string, PortProxy> Proxies => _proxies;
 
     public async Task<ConnectivityResult> TestAsync(DevicePortConfig dpc, CancellationToken ct)
     {
@@ -19,54 +35,39 @@ internal sealed class NetnsConnectivityTester(IProcessRunner runner, string netn
         var reasons = "not tested";
         while (true)
         {
-            var failures = new List<string>();
             try
             {
-                foreach (var port in ports)
-                {
-                    var error = await TestPortAsync(port.IfName, ct).ConfigureAwait(false);
-                    if (error == null) return new ConnectivityResult(true, $"{port.IfName}: controller {controller} answers");
-                    failures.Add($"{port.IfName}: {error}");
-                }
-                reasons = string.Join("; ", failures);
+                var probes = new PortProbe(runner, netns, runDir, controller, roots, tlsRoots, PortTimeout, time);
+                var results = await Task.WhenAll(ports.Select(p => probes.TestAsync(p, ct))).ConfigureAwait(false);
+                _ports = results.ToDictionary(r => r.State.IfName, r => r.State, StringComparer.Ordinal);
+                _proxies = results.Where(r => r.Proxy != null).ToDictionary(r => r.State.IfName, r => r.Proxy!, StringComparer.Ordinal);
+                if (results.Any(r => r.State.Ok))
+                    return new ConnectivityResult(true, string.Join("; ", results.Select(r => $"{r.State.IfName}: {r.State.Verdict}")));
+                reasons = string.Join("; ", results.Select(r => $"{r.State.IfName}: {r.State.Verdict}"));
                 await Task.Delay(RetryDelay, time, ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
-                return new ConnectivityResult(false, failures.Count > 0 ? string.Join("; ", failures) : reasons);
+                return new ConnectivityResult(false, reasons);
             }
         }
     }
 
-    private async Task<string?> TestPortAsync(string ifName, CancellationToken ct)
+    /// <summary>/certs through the port: a signed list whose signing cert chains to the device's roots.</summary>
+    internal static async Task<string?> CheckCertsAsync(HttpClient http, Uri controller, X509Certificate2Collection roots, CancellationToken ct)
     {
+        using var resp = await http.GetAsync(new Uri(controller, "/api/v2/edgedevice/certs"), ct).ConfigureAwait(false);
+        if ((int)resp.StatusCode != 200) return $"/certs answered {(int)resp.StatusCode}";
+        var body = await resp.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
         try
         {
-            var addr = await runner.RunAsync("ip", NetnsCommand.Ip(netns, ["-4", "-o", "addr", "show", "dev", ifName]), check: false, ct: ct);
-            if (addr.ExitCode != 0) return $"port missing ({addr.Stderr.Trim()})";
-            if (!addr.Stdout.Contains(" inet ", StringComparison.Ordinal)) return "no IPv4 address (no DHCP lease / static address)";
-            var route = await runner.RunAsync("ip", NetnsCommand.Ip(netns, ["-4", "route", "show", "default"]), check: false, ct: ct);
-            if (string.IsNullOrWhiteSpace(route.Stdout)) return "no default route";
-            var url = new Uri(controller, "/api/v2/edgedevice/ping").ToString();
-            var (file, args) = NetnsCommand.Exec(netns, "curl",
-                ["-s", "-k", "-o", "/dev/null", "-w", "%{http_code}", "-m", "2", "--interface", ifName, url]);
-            var r = await runner.RunAsync(file, args, TimeSpan.FromSeconds(5), check: false, ct: ct);
-            var code = int.TryParse(r.Stdout.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var c) ? c : 0;
-            if (code > 0) return null;
-            return $"controller {url} unreachable (curl exit {r.ExitCode}{CurlReason(r.ExitCode)}; route: {route.Stdout.Trim()})";
+            var container = ControllerClient.ParseContainer(body, "certs");
+            ControllerCerts.Verify(ZControllerCert.Parser.ParseFrom(container.ProtectedPayload.Payload.Span), roots);
+            return null;
         }
-        catch (ProcessFailedException ex)
+        catch (Exception e) when (e is ControllerTrustException or Google.Protobuf.InvalidProtocolBufferException)
         {
-            return ex.Message;
+            return $"/certs does not verify against root-certificate.pem: {e.Message}";
         }
     }
-
-    private static string CurlReason(int exit) => exit switch
-    {
-        6 => ": DNS name not resolved",
-        7 => ": connection refused or no route",
-        28 => ": timed out",
-        35 or 60 => ": TLS failed",
-        _ => "",
-    };
 }

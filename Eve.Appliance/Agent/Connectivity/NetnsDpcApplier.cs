@@ -18,17 +18,22 @@ internal sealed class NetnsDpcApplier(IIpLinkClient ip, IProcessRunner runner, s
         var script = WriteScript();
         foreach (var name in _touched.Union(dpc.Ports.Select(p => p.IfName)).ToList())
             await ResetPortAsync(name, ct);
-        await ip.DeleteRouteAsync("default", netns, ct);
-        // Highest cost first: with several static gateways the cheapest port's default route is set last and wins.
-        foreach (var port in dpc.Ports.OrderByDescending(p => p.Cost))
+        for (var i = 0; i < 64 && await ip.DeleteRouteAsync("default", netns, ct); i++)
         {
+            // Every port had its own default route: remove them all.
+        }
+        var ordered = dpc.Ports.OrderBy(p => p.Cost).ToList();
+        for (var index = 0; index < ordered.Count; index++)
+        {
+            var port = ordered[index];
             if (await ip.GetLinkAsync(port.IfName, netns, ct) == null)
                 throw new InvalidOperationException($"DPC {dpc}: port {port.IfName} does not exist in namespace {netns}");
             _touched.Add(port.IfName);
+            await AcceptRouterAdvertisementsAsync(port.IfName, ct);
             await ip.SetUpAsync(port.IfName, true, netns, ct);
             if (port.Dhcp)
             {
-                await StartDhcpAsync(port.IfName, script, ct);
+                await StartDhcpAsync(port.IfName, RouteMetric(port, index), script, ct);
             }
             else if (port.AddrSubnet != null)
             {
@@ -36,7 +41,8 @@ internal sealed class NetnsDpcApplier(IIpLinkClient ip, IProcessRunner runner, s
                     throw new FormatException($"DPC {dpc}: port {port.IfName} static address '{port.AddrSubnet}' is not an IPv4 CIDR like 10.1.2.5/24");
                 await ip.AddAddressAsync(port.IfName, port.AddrSubnet, netns, ct);
                 if (port.IsMgmt && port.Gateway != null)
-                    await ip.ReplaceRouteAsync("default", port.Gateway, port.IfName, netns, ct);
+                    await runner.RunAsync("ip", NetnsCommand.Ip(netns, ["-4", "route", "replace", "default", "via", port.Gateway,
+                        "dev", port.IfName, "metric", RouteMetric(port, index).ToString(CultureInfo.InvariantCulture)]), ct: ct);
             }
         }
     }
@@ -55,14 +61,33 @@ internal sealed class NetnsDpcApplier(IIpLinkClient ip, IProcessRunner runner, s
     {
         await StopDhcpAsync(PidFile(ifName), ct);
         await runner.RunAsync("ip", NetnsCommand.Ip(netns, ["-4", "addr", "flush", "dev", ifName]), check: false, ct: ct);
+        foreach (var what in new[] { "dns", "domain", "wpad" })
+            File.Delete(Path.Combine(runDir, $"{what}-{ifName}"));
     }
 
-    private async Task StartDhcpAsync(string ifName, string script, CancellationToken ct)
+    /// <summary>Each management port keeps its own default route, the cheapest with the lowest metric:
+    /// unbound traffic takes the cheapest port, and a socket bound to a port (SO_BINDTODEVICE) finds that
+    /// port's own route — which is what makes per-port failover possible.</summary>
+    /// Equal metrics would make one port's route replace the other's, hence the index.
+    private static int RouteMetric(DpcPort port, int index) => 100 + (int)Math.Min(port.Cost, 255) * 100 + Math.Min(index, 99);
+
+    /// <summary>SLAAC where a router offers it: accept RAs (also when forwarding) and autoconfigure.</summary>
+    private async Task AcceptRouterAdvertisementsAsync(string ifName, CancellationToken ct)
+    {
+        foreach (var setting in new[] { "accept_ra=2", "autoconf=1", "disable_ipv6=0" })
+        {
+            var (file, args) = NetnsCommand.Exec(netns, "sysctl", ["-qw", $"net.ipv6.conf.{ifName}.{setting}"]);
+            await runner.RunAsync(file, args, check: false, ct: ct);
+        }
+    }
+
+    private async Task StartDhcpAsync(string ifName, int metric, string script, CancellationToken ct)
     {
         // -b: go to the background after the first round even without a lease, so applying never blocks
         // for long; the connectivity test then waits for the lease within timer.port.testduration.
-        var (file, args) = NetnsCommand.Exec(netns, "busybox",
-            ["udhcpc", "-b", "-i", ifName, "-s", script, "-p", PidFile(ifName), "-t", "2", "-T", "1", "-A", "1"]);
+        // -O 252: ask for the WPAD URL, which the script records for proxy discovery.
+        var (file, args) = NetnsCommand.Exec(netns, "env",
+            [$"METRIC={metric}", "busybox", "udhcpc", "-b", "-i", ifName, "-s", script, "-p", PidFile(ifName), "-t", "2", "-T", "1", "-A", "1", "-O", "252"]);
         await runner.RunAsync(file, args, TimeSpan.FromSeconds(20), ct: ct);
     }
 
@@ -138,8 +163,11 @@ internal sealed class NetnsDpcApplier(IIpLinkClient ip, IProcessRunner runner, s
               bound|renew)
                 ip -4 addr flush dev "$interface"
                 ip addr add "$ip/${mask:-24}" dev "$interface"
-                if [ -n "$router" ]; then ip route replace default via "${router%% *}" dev "$interface"; fi
-                echo "$dns" > "$(dirname "$0")/dns-$interface"
+                if [ -n "$router" ]; then ip route replace default via "${router%% *}" dev "$interface" metric "${METRIC:-100}"; fi
+                dir="$(dirname "$0")"
+                echo "$dns" > "$dir/dns-$interface"
+                echo "$domain" > "$dir/domain-$interface"
+                echo "$opt252" > "$dir/wpad-$interface"
                 ;;
             esac
             exit 0

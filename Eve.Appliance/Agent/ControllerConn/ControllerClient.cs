@@ -22,7 +22,7 @@ internal sealed class ControllerClient : IDisposable
     private readonly BootstrapFolder _bootstrap;
     private readonly ILogger _log;
 
-    public ControllerClient(BootstrapFolder bootstrap, TimeSpan timeout, ILogger log)
+    public ControllerClient(BootstrapFolder bootstrap, TimeSpan timeout, ILogger log, Action<SocketsHttpHandler>? bind = null)
     {
         _bootstrap = bootstrap;
         _log = log;
@@ -32,6 +32,7 @@ internal sealed class ControllerClient : IDisposable
             ConnectTimeout = TimeSpan.FromSeconds(10),
             SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = ValidateServer },
         };
+        bind?.Invoke(handler);
         _http = new HttpClient(handler) { BaseAddress = bootstrap.Server, Timeout = timeout };
     }
 
