@@ -145,7 +145,7 @@ public sealed class NetworksIntendedStateTests
     }
 
     [Test]
-    public void Switch_HasAddresslessBridge_PortEnslaved_NoDnsmasqNoTable()
+    public void Switch_HasAddresslessBridge_PortEnslaved_NoDnsmasq_OnlyABridgeTableThatLearnsAppAddresses()
     {
         var sw = "5a5a5a5a-0000-4000-8000-000000000005";
         var (graph, _) = NetworksIntendedState.Build(new NetworksArgs([Switch(sw, "eth0")], [Nic(App, "a", sw, [])], [Eth0]));
@@ -153,7 +153,9 @@ public sealed class NetworksIntendedStateTests
         Assert.That(graph.Items.OfType<BridgeItem>().Single().Address, Is.Null);
         Assert.That(graph.Items.OfType<BridgePortItem>().Single(), Is.EqualTo(new BridgePortItem("eth0", "bn-5a5a5a5a")));
         Assert.That(graph.Items.OfType<DnsmasqItem>(), Is.Empty);
-        Assert.That(graph.Items.OfType<NftTableItem>(), Is.Empty);
+        var table = graph.Items.OfType<NftTableItem>().Single();
+        Assert.That(table.Family, Is.EqualTo("bridge"), "no NAT or ACLs on a switch, only address learning");
+        Assert.That(table.Text, Does.Contain($"iifname {{ \"{NetworkNames.Vif(App, 0)}\" }} ether type arp"));
     }
 
     private static List<string> Chain(string text, string chain)

@@ -10,7 +10,7 @@ namespace Eve.Appliance.Agent.Networks;
 /// on a local instance, the switch table's learnt (IP, MAC) pairs on a switch instance. Learnt addresses
 /// are remembered per MAC, so a table rewrite (which empties its set) does not make an app's address vanish
 /// from info until the app speaks again.</summary>
-internal sealed class AppNicObserver(IDnsmasqSupervisor dnsmasq, INftClient nft, string? netns)
+internal sealed class AppNicObserver(IDnsmasqSupervisor dnsmasq, INftClient nft, string? netns, TimeProvider? time = null)
 {
     private readonly Dictionary<string, string> _learnt = new(StringComparer.OrdinalIgnoreCase);
 
@@ -39,7 +39,7 @@ internal sealed class AppNicObserver(IDnsmasqSupervisor dnsmasq, INftClient nft,
 
     private Dictionary<string, string> LeasesOf(NetworkInstanceStatus ni)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = (time ?? TimeProvider.System).GetUtcNow();
         return dnsmasq.ReadLeases(NetworkNames.Dnsmasq(ni.Uuid))
             .Where(l => l.Expires > now || l.Expires == DateTimeOffset.UnixEpoch) // 0 = infinite lease
             .GroupBy(l => l.Mac, StringComparer.OrdinalIgnoreCase)

@@ -23,8 +23,6 @@ internal sealed class BridgeAttachment(string? netns, TimeSpan? waitForTap = nul
 
     public ChannelReader<Guid> Changes => _changes.Reader;
 
-    public IReadOnlyCollection<AppNicState> Nics => _nics.Values.ToList();
-
     public async ValueTask<QemuNic?> AttachAsync(Guid app, int index, AppInterfaceIntent adapter, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -32,7 +32,8 @@ internal static class NetworksIntendedState
         if (plans.Any(p => p.Kind == ZNetworkInstType.ZnetInstLocal && p.Uplink != null))
             graph.Put(new SysctlItem("net.ipv4.ip_forward", "1", "0"));
         // Flow logs report bytes and packets per connection, which conntrack counts only when asked to.
-        if (args.Instances.Any(n => n.Activate && n.InstType == ZNetworkInstType.ZnetInstLocal && !n.DisableFlowlog))
+        var logging = args.Instances.Where(n => !n.DisableFlowlog).Select(n => n.Uuidandversion?.Uuid).ToHashSet();
+        if (plans.Any(p => p.Kind == ZNetworkInstType.ZnetInstLocal && p.Bridge.Length > 0 && logging.Contains(p.Uuid)))
             graph.Put(new SysctlItem("net.netfilter.nf_conntrack_acct", "1", "0"));
         return (graph, plans);
     }

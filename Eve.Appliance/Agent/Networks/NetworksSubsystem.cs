@@ -20,7 +20,8 @@ namespace Eve.Appliance.Agent.Networks;
 /// </summary>
 internal sealed class NetworksSubsystem(NetworksOptions options, IReadOnlyList<DevicePort> ports, IProcessRunner runner) : IAgentSubsystem
 {
-    private MetadataDirectory _metadata = MetadataDirectory.Empty;
+    // Swapped whole after each pass; read by the metadata servers' request threads.
+    private volatile MetadataDirectory _metadata = MetadataDirectory.Empty;
 
     public string Name => "networks";
 
@@ -39,7 +40,7 @@ internal sealed class NetworksSubsystem(NetworksOptions options, IReadOnlyList<D
         if (options.Netns != null) await EnsureNamespaceAsync(options.Netns, ct).ConfigureAwait(false);
         var reconciler = NetworksReconciler.Create(options, runner, context.Loggers);
         var ip = new IpLinkClient(runner);
-        var observer = new AppNicObserver(new DnsmasqSupervisor(runner, options.RunDir), new NftClient(runner), options.Netns);
+        var observer = new AppNicObserver(new DnsmasqSupervisor(runner, options.RunDir), new NftClient(runner), options.Netns, context.Time);
         var flows = new FlowLogPump(runner, options.Netns);
         await using var servers = new MetadataServers(options.Netns, () => _metadata, log);
         var reports = new NetworkInfoReports(context.Reports);
