@@ -22,7 +22,6 @@ internal static class BenchCommand
         ("vm", (o, _) => Sync(VmBench.Run, o)),
         ("apps", (o, _) => Sync(AppBench.Run, o)),
         ("net", (o, _) => Sync(NetworkBench.Run, o)),
-        ("appnet", (o, _) => Sync(AppNetBench.Run, o)),
         ("baseos", (o, _) => Sync(BaseOsBench.Run, o)),
         ("telemetry", (o, _) => Sync(TelemetryBench.Run, o)),
         ("ingest", (o, _) => Sync(IngestBench.Run, o)),
