@@ -59,4 +59,7 @@ internal interface IReportSink
 
     /// <summary>Queues an app's console lines as app logs (newlogs under apps/instanceid/{app}).</summary>
     void PublishAppLogs(Guid app, string appName, IReadOnlyList<string> lines);
+
+    /// <summary>Queues app flow records for the controller's /flowlog (persisted like info).</summary>
+    void PublishFlowLog(Org.Lfedge.Eve.Flowlog.FlowMessage flows) { }
 }

@@ -26,6 +26,8 @@ internal static class CtlCommand
           logs ID [--app A] [--level L] [--since T] [--text S] [--follow] [--limit N]
                                               device and app log lines (--app device = the device's own;
                                               --level L = L and more severe)
+          acls ID                             each app interface's ACL in words (first match wins)
+          flows ID                            the app flow records the device sent (newest 200 per app)
           image add FILE                      store an image in the built-in datastore; prints sha256 and URL
           image list                          images of the built-in datastore
         """;
@@ -86,6 +88,10 @@ internal static class CtlCommand
                 break;
             case "logs":
                 return await LogsAsync(args, client, stdout, json);
+            case "acls":
+                return await NetworkViews.AclsAsync(args, client, stdout, json);
+            case "flows":
+                return await NetworkViews.FlowsAsync(args, client, stdout, json);
             case "image" when args.Word(2, "image verb (add, list)") == "add":
                 var imageFile = Path.GetFullPath(args.Word(3, "image FILE"));
                 args.EnsureAllUsed();

@@ -36,15 +36,17 @@ internal static class ServiceRegistration
     /// appliance creates if needed: the host's own interfaces and firewall are never touched.</summary>
     public static IServiceCollection AddNetworks(this IServiceCollection services, string netns, string runDir)
     {
-        services.AddSingleton<IAgentSubsystem>(_ => new Agent.Networks.NetworksSubsystem(
+        services.AddSingleton(_ => new Agent.Networks.NetworksSubsystem(
             new Agent.Networks.NetworksOptions(netns, runDir), [], Platform.Processes.ProcessRunner.Default));
+        services.AddSingleton<IAgentSubsystem>(sp => sp.GetRequiredService<Agent.Networks.NetworksSubsystem>());
         return services;
     }
 
     /// <summary>App instances as VMs; registered before <see cref="AddAgent"/> picks up its subsystems.</summary>
     public static IServiceCollection AddApps(this IServiceCollection services, AppsOptions? options = null)
     {
-        services.AddSingleton<IAgentSubsystem>(_ => new AppsSubsystem(options));
+        // With app networks, VM NICs are taps on their instances' bridges (QEMU runs in that namespace).
+        services.AddSingleton<IAgentSubsystem>(sp => new AppsSubsystem(options, sp.GetService<Agent.Networks.NetworksSubsystem>()?.Attachment));
         return services;
     }
 

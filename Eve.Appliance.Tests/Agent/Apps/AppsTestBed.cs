@@ -15,24 +15,29 @@ namespace Eve.Appliance.Tests.Agent.Apps;
 internal sealed class AppsTestBed : IAsyncDisposable
 {
     private readonly TempDir _dir;
+    private readonly Func<Eve.Appliance.Agent.Networks.NetworksSubsystem>? _networks;
     private RunningAgent? _agent;
 
-    private AppsTestBed(TempDir dir, RunningController controller, AppsOptions options)
+    private AppsTestBed(TempDir dir, RunningController controller, AppsOptions options, Func<Eve.Appliance.Agent.Networks.NetworksSubsystem>? networks)
     {
         _dir = dir;
         Controller = controller;
         Options = options;
+        _networks = networks;
     }
 
     public RunningController Controller { get; }
     public AppsOptions Options { get; }
     public AppsSubsystem Apps { get; private set; } = null!;
+    /// <summary>The agent's networks part when the bed was given one (VM NICs on real network instances).</summary>
+    public Eve.Appliance.Agent.Networks.NetworksSubsystem? Networks { get; private set; }
     public string DeviceId { get; private set; } = "";
     public string PersistDir => _dir.Sub("persist");
     public string AppsDir => Options.Dir!;
     public string RunDir => Options.RunDir!;
 
-    public static async Task<AppsTestBed> StartAsync(string name, Func<AppsOptions, AppsOptions>? configure = null)
+    public static async Task<AppsTestBed> StartAsync(string name, Func<AppsOptions, AppsOptions>? configure = null,
+        Func<Eve.Appliance.Agent.Networks.NetworksSubsystem>? networks = null)
     {
         var dir = new TempDir("eva");
         RunningController controller;
@@ -59,7 +64,7 @@ internal sealed class AppsTestBed : IAsyncDisposable
             Qemu = new QemuSupervisorOptions { PollInterval = TimeSpan.FromMilliseconds(200) },
         };
         if (configure != null) options = configure(options);
-        var bed = new AppsTestBed(dir, controller, options);
+        var bed = new AppsTestBed(dir, controller, options, networks);
         try
         {
             await bed.StartAgentAsync(name);
@@ -74,8 +79,10 @@ internal sealed class AppsTestBed : IAsyncDisposable
 
     public async Task StartAgentAsync(string serial)
     {
-        Apps = new AppsSubsystem(Options);
-        _agent = await RunningAgent.StartAsync(_dir.Sub("config"), PersistDir, serial, subsystems: [Apps]);
+        Networks = _networks?.Invoke();
+        Apps = new AppsSubsystem(Options, Networks?.Attachment);
+        _agent = await RunningAgent.StartAsync(_dir.Sub("config"), PersistDir, serial,
+            subsystems: Networks is null ? [Apps] : [Apps, Networks]);
         DeviceId = await _agent.Agent.Onboarded.WaitAsync(TimeSpan.FromSeconds(60));
     }
 

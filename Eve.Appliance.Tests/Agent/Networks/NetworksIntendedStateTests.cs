@@ -31,7 +31,10 @@ public sealed class NetworksIntendedStateTests
         var table = graph.Items.OfType<NftTableItem>().Single();
         Assert.That(table.Text, Does.Contain("ip saddr 10.99.5.0/24 oifname \"eth0\" masquerade"));
         Assert.That(graph.Items.OfType<AppVifItem>().Single().Bridge, Is.EqualTo("bn-6f1c2d3e"));
-        Assert.That(graph.Items.OfType<SysctlItem>().Single().Describe(), Is.EqualTo("net.ipv4.ip_forward=1"));
+        Assert.That(graph.Items.OfType<SysctlItem>().Select(s => s.Describe()),
+            Is.EquivalentTo(new[] { "net.ipv4.ip_forward=1", "net.netfilter.nf_conntrack_acct=1" }));
+        Assert.That(table.Text, Does.Contain("iifname \"bn-6f1c2d3e\" ip daddr 169.254.169.254 tcp dport 80 dnat ip to 10.99.5.1:80"),
+            "the metadata address goes to the instance's own server on the gateway");
         Assert.That(plans.Single().Problems, Is.Empty);
     }
 
@@ -44,7 +47,9 @@ public sealed class NetworksIntendedStateTests
         var text = graph.Items.OfType<NftTableItem>().Single().Text;
         Assert.That(text, Does.Not.Contain("masquerade"));
         Assert.That(text, Does.Contain("chain apps_out {\n    ct state established,related accept\n    drop\n  }"));
-        Assert.That(graph.Items.OfType<SysctlItem>(), Is.Empty);
+        Assert.That(graph.Items.OfType<SysctlItem>().Select(s => s.Key), Has.None.EqualTo("net.ipv4.ip_forward"));
+        Assert.That(graph.Items.OfType<DnsmasqItem>().Single().Config.Render("/"),
+            Does.Contain("dhcp-option=option:classless-static-route,169.254.169.254/32,10.99.5.1"), "metadata stays reachable without a router");
         Assert.That(plans.Single().Uplink, Is.Null);
     }
 
@@ -95,12 +100,12 @@ public sealed class NetworksIntendedStateTests
             "meta l4proto icmp limit rate over 5/second burst 2 packets drop",
             "ct state established,related accept",
             "ip daddr 10.98.1.3/32 drop",
-            "ip daddr 10.98.1.0/24 meta l4proto tcp th dport 8080 accept",
-            "meta l4proto icmp accept",
+            "ip daddr 10.98.1.0/24 meta l4proto tcp th dport 8080 ct mark set 2 accept",
+            "meta l4proto icmp ct mark set 4 accept",
             "drop",
         }));
         Assert.That(Chain(text, "prerouting"), Does.Contain($"iifname \"eth0\" meta l4proto tcp th dport 8088 dnat ip to {app.Ip}:80"));
-        Assert.That(Chain(text, NftRuleset.InChain(app)), Does.Contain("ct status dnat meta l4proto tcp th dport 80 accept"));
+        Assert.That(Chain(text, NftRuleset.InChain(app)), Does.Contain("ct status dnat meta l4proto tcp th dport 80 ct mark set 3 accept"));
         Assert.That(plans.Single().Problems, Is.Empty);
     }
 
@@ -140,7 +145,7 @@ public sealed class NetworksIntendedStateTests
     }
 
     [Test]
-    public void Switch_HasAddresslessBridge_PortEnslaved_NoDnsmasqNoTable()
+    public void Switch_HasAddresslessBridge_PortEnslaved_NoDnsmasq_OnlyABridgeTableThatLearnsAppAddresses()
     {
         var sw = "5a5a5a5a-0000-4000-8000-000000000005";
         var (graph, _) = NetworksIntendedState.Build(new NetworksArgs([Switch(sw, "eth0")], [Nic(App, "a", sw, [])], [Eth0]));
@@ -148,7 +153,9 @@ public sealed class NetworksIntendedStateTests
         Assert.That(graph.Items.OfType<BridgeItem>().Single().Address, Is.Null);
         Assert.That(graph.Items.OfType<BridgePortItem>().Single(), Is.EqualTo(new BridgePortItem("eth0", "bn-5a5a5a5a")));
         Assert.That(graph.Items.OfType<DnsmasqItem>(), Is.Empty);
-        Assert.That(graph.Items.OfType<NftTableItem>(), Is.Empty);
+        var table = graph.Items.OfType<NftTableItem>().Single();
+        Assert.That(table.Family, Is.EqualTo("bridge"), "no NAT or ACLs on a switch, only address learning");
+        Assert.That(table.Text, Does.Contain($"iifname {{ \"{NetworkNames.Vif(App, 0)}\" }} ether type arp"));
     }
 
     private static List<string> Chain(string text, string chain)

@@ -6,7 +6,7 @@ namespace Eve.Appliance.Agent.Apps;
 /// <summary>ZInfoMsg for an app (ZiApp), a volume (ZiVolume) and a content tree (ZiContentTree).</summary>
 internal static class AppInfoBuilder
 {
-    public static ZInfoMsg App(AppIntent intent, AppRecord record)
+    public static ZInfoMsg App(AppIntent intent, AppRecord record, IReadOnlyList<ZInfoNetwork>? networks = null)
     {
         var info = new ZInfoApp
         {
@@ -24,6 +24,7 @@ internal static class AppInfoBuilder
                 Severity = record.State == ZSwState.Error ? Severity.Error : Severity.Warning,
             });
         info.VolumeRefs.AddRange(intent.Volumes.Select(v => v.Id.ToString()));
+        if (networks is not null) info.Network.AddRange(networks);
         return new ZInfoMsg { Ztype = ZInfoTypes.ZiApp, Ainfo = info };
     }
 

@@ -169,6 +169,7 @@ internal sealed partial class AppWorker
             Vnc = intent.EnableVnc ? new QemuVnc("127.0.0.1", intent.VncDisplay, intent.VncPassword) : null,
             QmpSocketPath = QmpSocketPath,
             PidFilePath = PidFilePath,
+            Netns = nics.Any(n => n.Kind == QemuNicKind.Tap) ? _p.Network.Netns : null,
         };
     }
 }

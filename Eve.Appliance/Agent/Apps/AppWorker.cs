@@ -152,8 +152,11 @@ internal sealed partial class AppWorker
     {
         _record = record;
         _p.States.Save(record);
-        _p.Reports.PublishInfo(AppInfoBuilder.App(_intent, record), $"app/{Id:D}");
+        PublishInfo();
     }
+
+    /// <summary>Sends the app's info as it stands; also when only its network status changed.</summary>
+    public void PublishInfo() => _p.Reports.PublishInfo(AppInfoBuilder.App(_intent, _record, _p.Network.Status(Id)), $"app/{Id:D}");
 
     private async Task PumpConsoleAsync(CancellationToken ct)
     {

@@ -56,6 +56,7 @@ internal sealed partial class AppsSubsystem(AppsOptions? options = null, IAppNet
         // restarts us from) they let go of their VMs, which the next run adopts.
         using var life = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var stats = BlockStatsLoopAsync(life.Token);
+        var netInfo = NetworkInfoLoopAsync(parts.Network, life.Token);
         var changes = context.Hub.Subscribe();
         try
         {
@@ -76,6 +77,7 @@ internal sealed partial class AppsSubsystem(AppsOptions? options = null, IAppNet
             }
             _workers.Clear();
             try { await stats.ConfigureAwait(false); } catch (OperationCanceledException) { }
+            try { await netInfo.ConfigureAwait(false); } catch (OperationCanceledException) { }
         }
     }
 
@@ -124,6 +126,15 @@ internal sealed partial class AppsSubsystem(AppsOptions? options = null, IAppNet
             .Concat(result.Apps.SelectMany(a => a.Volumes).Select(v => v.Content?.Sha256 ?? "").Where(s => s.Length == 64));
         var collected = parts.Content.Store.Collect(liveHashes);
         if (collected.RemovedBlobs.Count > 0) Log.Collected(log, collected.RemovedBlobs.Count, collected.FreedBytes);
+    }
+
+    /// <summary>An app's network status changes without a lifecycle step (its DHCP lease arrives
+    /// seconds after boot), so its info is re-sent when the networks part says so.</summary>
+    private async Task NetworkInfoLoopAsync(IAppNetworkAttachment network, CancellationToken ct)
+    {
+        if (network.Changes is not { } changes) return;
+        await foreach (var app in changes.ReadAllAsync(ct).ConfigureAwait(false))
+            Worker(app)?.PublishInfo();
     }
 
     private async Task BlockStatsLoopAsync(CancellationToken ct)

@@ -86,7 +86,9 @@ internal sealed class AceTranslator(AppAddress app, string? uplink)
         };
 
         var action = ace.Actions.FirstOrDefault() ?? new ACEAction();
-        if (action.Portmap) return Portmap(action, remoteIn, proto, lport);
+        // Accepted connections carry the ACE's id as their ct mark, which flow logs report as aclId.
+        var accept = $"ct mark set {AceId(ace, index)} accept";
+        if (action.Portmap) return Portmap(action, remoteIn, proto, lport, accept);
 
         var matchOut = Join(remoteOut, l4, lport != null ? $"th sport {lport}" : null, fport != null ? $"th dport {fport}" : null);
         var matchIn = Join(remoteIn, l4, fport != null ? $"th sport {fport}" : null, lport != null ? $"th dport {lport}" : null);
@@ -103,9 +105,9 @@ internal sealed class AceTranslator(AppAddress app, string? uplink)
             var over = $"limit rate over {action.Limitrate}/{unit}{burst} drop";
             if (outbound) OutLimits.Add(Join(matchOut, over)!);
             if (inbound) InLimits.Add(Join(matchIn, over)!);
-            verdicts.Add("accept");
+            verdicts.Add(accept);
         }
-        else verdicts.Add("accept");
+        else verdicts.Add(accept);
 
         foreach (var v in verdicts)
         {
@@ -115,7 +117,10 @@ internal sealed class AceTranslator(AppAddress app, string? uplink)
         return null;
     }
 
-    private string? Portmap(ACEAction action, string? remoteIn, string? proto, string? lport)
+    /// <summary>EVE's ACE id (unique, non-zero; 0 is the implicit drop); the position when the config has none.</summary>
+    public static int AceId(ACE ace, int index) => ace.Id > 0 ? ace.Id : index + 1;
+
+    private string? Portmap(ACEAction action, string? remoteIn, string? proto, string? lport, string accept)
     {
         if (uplink == null) return "portmap needs a network instance with an uplink";
         if (app.Ip == null) return "portmap needs an app address on a local network instance";
@@ -125,7 +130,7 @@ internal sealed class AceTranslator(AppAddress app, string? uplink)
         if (l4 != "tcp" && l4 != "udp") return $"portmap forwards tcp or udp, not {l4}";
         Dnat.Add(Join($"iifname \"{uplink}\"", remoteIn, $"meta l4proto {l4} th dport {lport}",
             $"dnat ip to {app.Ip}:{action.AppPort}")!);
-        In.Add(Join("ct status dnat", remoteIn, $"meta l4proto {l4} th dport {action.AppPort}", "accept")!);
+        In.Add(Join("ct status dnat", remoteIn, $"meta l4proto {l4} th dport {action.AppPort}", accept)!);
         return null;
     }
 

@@ -42,7 +42,7 @@ internal sealed class NetworksCurrentState(IIpLinkClient ip, INftClient nft, IDn
 
         foreach (var (family, name) in await nft.ListTablesAsync(netns, ct).ConfigureAwait(false))
         {
-            if (family != NftRuleset.Family || !name.StartsWith(NetworkNames.TablePrefix, StringComparison.Ordinal)) continue;
+            if (family is not (NftRuleset.Family or SwitchLearning.Family) || !name.StartsWith(NetworkNames.TablePrefix, StringComparison.Ordinal)) continue;
             var comment = await nft.GetTableCommentAsync(family, name, netns, ct).ConfigureAwait(false);
             var bridge = NetworkNames.BridgePrefix + name[NetworkNames.TablePrefix.Length..];
             var seen = new NftTableItem(family, name, bridge, "", comment ?? "");

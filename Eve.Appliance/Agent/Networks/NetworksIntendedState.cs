@@ -31,6 +31,10 @@ internal static class NetworksIntendedState
         }
         if (plans.Any(p => p.Kind == ZNetworkInstType.ZnetInstLocal && p.Uplink != null))
             graph.Put(new SysctlItem("net.ipv4.ip_forward", "1", "0"));
+        // Flow logs report bytes and packets per connection, which conntrack counts only when asked to.
+        var logging = args.Instances.Where(n => !n.DisableFlowlog).Select(n => n.Uuidandversion?.Uuid).ToHashSet();
+        if (plans.Any(p => p.Kind == ZNetworkInstType.ZnetInstLocal && p.Bridge.Length > 0 && logging.Contains(p.Uuid)))
+            graph.Put(new SysctlItem("net.netfilter.nf_conntrack_acct", "1", "0"));
         return (graph, plans);
     }
 
@@ -64,7 +68,7 @@ internal static class NetworksIntendedState
         foreach (var (app, nic) in apps) graph.Put(Vif(nic, app, bridge, mtu));
 
         var table = NetworkNames.NftTable(uuid);
-        var ruleset = NftRuleset.Build(table, bridge, subnet.ToString(), uplink?.IfName, [.. apps.Select(a => a.App)]);
+        var ruleset = NftRuleset.Build(table, bridge, subnet.ToString(), uplink?.IfName, [.. apps.Select(a => a.App)], Ipv4.FromUInt(gateway).ToString());
         problems.AddRange(ruleset.Problems);
         graph.Put(new NftTableItem(NftRuleset.Family, table, bridge, ruleset.Text, ruleset.Hash));
 
@@ -81,7 +85,8 @@ internal static class NetworksIntendedState
             Domain: spec.Domain.Length > 0 ? spec.Domain : null,
             StaticLeases: [.. apps.Select(a => new DhcpHost(a.App.Mac, a.App.Ip!, a.App.HostName))],
             Hosts: [.. hosts],
-            NftSets: [.. ruleset.HostSets.Select(s => new NftSetRule(s.Domain, table, s.Set))])));
+            NftSets: [.. ruleset.HostSets.Select(s => new NftSetRule(s.Domain, table, s.Set))],
+            MetadataGateway: gw)));
         return new InstancePlan(uuid, ni.Displayname, ni.InstType, bridge, subnet.ToString(), gw, uplink?.IfName,
             [.. apps.Select(a => a.App)], problems);
     }
@@ -97,6 +102,12 @@ internal static class NetworksIntendedState
         if (port != null) graph.Put(new BridgePortItem(port.IfName, bridge));
         var apps = PlaceApps(ni, args, problems, null);
         foreach (var (app, nic) in apps) graph.Put(Vif(nic, app, bridge, mtu));
+        if (apps.Count > 0)
+        {
+            var table = NetworkNames.NftTable(uuid);
+            var (text, hash) = SwitchLearning.Build(table, [.. apps.Select(a => a.App.Vif)]);
+            graph.Put(new NftTableItem(SwitchLearning.Family, table, bridge, text, hash));
+        }
         return new InstancePlan(uuid, ni.Displayname, ni.InstType, bridge, null, null, port?.IfName, [.. apps.Select(a => a.App)], problems);
     }
 

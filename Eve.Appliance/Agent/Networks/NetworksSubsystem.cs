@@ -1,6 +1,8 @@
 using Eve.Appliance.Agent.Config;
+using Eve.Appliance.Agent.Networks.Items;
+using Eve.Appliance.Agent.Reconcile;
+using Eve.Appliance.Platform.Net;
 using Eve.Appliance.Platform.Processes;
-using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Logging;
 using Org.Lfedge.Eve.Config;
 using Org.Lfedge.Eve.Info;
@@ -8,53 +10,89 @@ using Org.Lfedge.Eve.Info;
 namespace Eve.Appliance.Agent.Networks;
 
 /// <summary>
-/// The agent's app-networks part: on each desired state, and when an asynchronous item completes,
-/// run the networks reconciler over the config's network instances and the apps' NICs, then report
-/// each instance (ZInfoNetworkInstance, latest-wins per instance). Works only inside the namespace
-/// the options name, so a workstation's own interfaces and firewall are never touched.
+/// The agent's app-networks part: on each desired state, when an asynchronous item completes, and every
+/// retry interval, run the networks reconciler over the config's network instances and the apps' NICs;
+/// between passes, watch what the apps do (taps up, DHCP leases, learnt switch addresses) and tell the apps
+/// part (<see cref="Attachment"/>); keep a metadata server per local instance; read conntrack for flow
+/// logs; report each instance (ZInfoNetworkInstance, latest-wins per instance, re-sent when it changes).
+/// Works only inside the namespace the options name, so a workstation's own interfaces and firewall are
+/// never touched.
 /// </summary>
 internal sealed class NetworksSubsystem(NetworksOptions options, IReadOnlyList<DevicePort> ports, IProcessRunner runner) : IAgentSubsystem
 {
+    // Swapped whole after each pass; read by the metadata servers' request threads.
+    private volatile MetadataDirectory _metadata = MetadataDirectory.Empty;
+
     public string Name => "networks";
+
+    /// <summary>What the apps part plugs VMs into: taps on the instances' bridges, in <see cref="NetworksOptions.Netns"/>.</summary>
+    public BridgeAttachment Attachment { get; } = new(options.Netns);
 
     /// <summary>The status of the last pass, for tests and diagnostics.</summary>
     public NetworksStatus? LastStatus { get; private set; }
+
+    /// <summary>What the metadata servers answer now.</summary>
+    public MetadataDirectory Metadata => _metadata;
 
     public async Task RunAsync(AgentContext context, CancellationToken ct)
     {
         var log = context.Loggers.CreateLogger("Networks");
         if (options.Netns != null) await EnsureNamespaceAsync(options.Netns, ct).ConfigureAwait(false);
         var reconciler = NetworksReconciler.Create(options, runner, context.Loggers);
+        var ip = new IpLinkClient(runner);
+        var observer = new AppNicObserver(new DnsmasqSupervisor(runner, options.RunDir), new NftClient(runner), options.Netns, context.Time);
+        var flows = new FlowLogPump(runner, options.Netns);
+        await using var servers = new MetadataServers(options.Netns, () => _metadata, log);
+        var reports = new NetworkInfoReports(context.Reports);
         var states = context.Hub.Subscribe();
-        var reported = new HashSet<string>();
         DesiredState? desired = null;
+        NetworksArgs? args = null;
+        NetworksStatus? status = null;
+        var now = context.Time.GetUtcNow();
+        DateTimeOffset reconcileAt = now, flowsAt = now + options.FlowLogInterval;
         while (!ct.IsCancellationRequested)
         {
-            // Wake on a new desired state or on an async item finishing; retry failures every 10 s.
+            // Wake on a new desired state, on an async item finishing, or to observe.
             var next = states.WaitToReadAsync(ct).AsTask();
             var asyncDone = reconciler.AsyncDone.WaitToReadAsync(ct).AsTask();
-            await Task.WhenAny(next, asyncDone, Task.Delay(TimeSpan.FromSeconds(10), context.Time, ct)).ConfigureAwait(false);
-            while (states.TryRead(out var s)) desired = s;
-            while (reconciler.AsyncDone.TryRead(out _)) { }
+            await Task.WhenAny(next, asyncDone, Task.Delay(options.ObserveInterval, context.Time, ct)).ConfigureAwait(false);
+            ct.ThrowIfCancellationRequested();
+            now = context.Time.GetUtcNow();
+            var changed = false;
+            while (states.TryRead(out var s)) (desired, changed) = (s, true);
+            while (reconciler.AsyncDone.TryRead(out _)) changed = true;
             if (desired == null) continue;
 
-            var status = await reconciler.ReconcileAsync(ArgsFrom(desired.Config), ct).ConfigureAwait(false);
-            LastStatus = status;
-            var now = context.Time.GetUtcNow();
-            var live = new HashSet<string>();
-            foreach (var ni in status.Instances)
+            if (changed || now >= reconcileAt || status == null)
             {
-                live.Add(ni.Uuid);
-                var config = desired.Config.NetworkInstances.FirstOrDefault(n => n.Uuidandversion?.Uuid == ni.Uuid);
-                context.Reports.PublishInfo(new ZInfoMsg { Ztype = ZInfoTypes.ZiNetworkInstance, Niinfo = InfoOf(ni, config, now) }, "ni/" + ni.Uuid);
+                args = ArgsFrom(desired.Config);
+                status = await reconciler.ReconcileAsync(args, ct).ConfigureAwait(false);
+                LastStatus = status;
+                reconcileAt = now + options.RetryInterval;
+                var externals = await ExternalAddressesAsync(ip, status, ct).ConfigureAwait(false);
+                _metadata = MetadataDirectory.Build(desired.Config, context.Session.DeviceId ?? "", status.Instances,
+                    ni => ni.Uplink != null ? externals.GetValueOrDefault(ni.Uplink) : null);
+                var current = reconciler.Current;
+                await servers.SyncAsync(status.Instances, ni => current.StateOf(BridgeItem.RefOf(ni.Bridge))?.State == ItemStateKind.Created, ct)
+                    .ConfigureAwait(false);
             }
-            foreach (var gone in reported.Except(live))
+            var nics = await observer.ObserveAsync(status, args!, reconciler.Current, ct).ConfigureAwait(false);
+            Attachment.Update(nics);
+            reports.Publish(status, desired.Config, nics, now, log);
+
+            if (now >= flowsAt)
             {
-                // EVE reports a deleted instance once more with no state, so the controller drops it.
-                context.Reports.PublishInfo(new ZInfoMsg { Ztype = ZInfoTypes.ZiNetworkInstance, Niinfo = new ZInfoNetworkInstance { NetworkID = gone } }, "ni/" + gone);
-                log.LogInformation("network instance {Uuid} removed", gone);
+                flowsAt = now + options.FlowLogInterval;
+                try
+                {
+                    foreach (var message in await flows.CollectAsync(status, args!, now, ct).ConfigureAwait(false))
+                        context.Reports.PublishFlowLog(message);
+                }
+                catch (ProcessFailedException e)
+                {
+                    log.LogWarning("flow logs: reading conntrack failed: {Error}", e.Message);
+                }
             }
-            reported = live;
         }
     }
 
@@ -69,30 +107,15 @@ internal sealed class NetworksSubsystem(NetworksOptions options, IReadOnlyList<D
         return new NetworksArgs([.. config.NetworkInstances.Where(n => n.Uuidandversion != null)], nics, ports);
     }
 
-    private static ZInfoNetworkInstance InfoOf(NetworkInstanceStatus ni, NetworkInstanceConfig? config, DateTimeOffset now)
+    /// <summary>The IPv4 address of each uplink in use: what a portmapped app's peers connect to.</summary>
+    private async Task<Dictionary<string, string>> ExternalAddressesAsync(IpLinkClient ip, NetworksStatus status, CancellationToken ct)
     {
-        var info = new ZInfoNetworkInstance
-        {
-            NetworkID = ni.Uuid,
-            NetworkVersion = config?.Uuidandversion?.Version ?? "",
-            InstType = (uint)ni.Kind,
-            Displayname = ni.DisplayName,
-            Activated = ni.Ready,
-            BridgeName = ni.Bridge,
-            BridgeIPAddr = ni.Gateway ?? "",
-            State = ni.Ready ? ZNetworkInstanceState.ZnetinstStateOnline : ZNetworkInstanceState.ZnetinstStateError,
-        };
-        if (ni.Uplink != null) info.Ports.Add(ni.Uplink);
-        foreach (var app in ni.Apps)
-        {
-            var assignment = new ZmetIPAssignmentEntry { MacAddress = app.Mac };
-            if (app.Ip != null) assignment.IpAddress.Add(app.Ip);
-            info.IpAssignments.Add(assignment);
-            info.Vifs.Add(new ZmetVifInfo { VifName = app.Vif, MacAddress = app.Mac, AppID = app.AppUuid });
-        }
-        foreach (var e in ni.Errors)
-            info.NetworkErr.Add(new ErrorInfo { Description = e, Timestamp = Timestamp.FromDateTimeOffset(now), Severity = Severity.Error });
-        return info;
+        var result = new Dictionary<string, string>();
+        foreach (var uplink in status.Instances.Select(i => i.Uplink).OfType<string>().Distinct())
+            if (await ip.GetLinkAsync(uplink, options.Netns, ct).ConfigureAwait(false) is { } link
+                && link.Addresses.FirstOrDefault(a => a.Contains('.')) is { } cidr)
+                result[uplink] = cidr.Split('/')[0];
+        return result;
     }
 
     private async Task EnsureNamespaceAsync(string netns, CancellationToken ct)

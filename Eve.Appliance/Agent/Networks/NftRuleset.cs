@@ -14,7 +14,11 @@ internal static class NftRuleset
 
     public sealed record Result(string Text, string Hash, IReadOnlyList<(string Set, string Domain)> HostSets, IReadOnlyList<string> Problems);
 
-    public static Result Build(string table, string bridge, string subnet, string? uplink, IReadOnlyList<AppAddress> apps)
+    /// <summary>EVE's metadata server address; DNAT sends it to the instance's own server on the gateway.</summary>
+    public const string MetadataIp = "169.254.169.254";
+    public const int MetadataPort = 80;
+
+    public static Result Build(string table, string bridge, string subnet, string? uplink, IReadOnlyList<AppAddress> apps, string? gateway = null)
     {
         var body = new StringBuilder();
         var problems = new List<string>();
@@ -34,6 +38,7 @@ internal static class NftRuleset
 
         Block(body, "chain prerouting", [
             "type nat hook prerouting priority dstnat; policy accept;",
+            .. gateway != null ? [$"iifname \"{bridge}\" ip daddr {MetadataIp} tcp dport {MetadataPort} dnat ip to {gateway}:{MetadataPort}"] : Array.Empty<string>(),
             .. translated.SelectMany(t => t.Rules.Dnat)]);
         Block(body, "chain postrouting", [
             "type nat hook postrouting priority srcnat; policy accept;",
@@ -46,11 +51,13 @@ internal static class NftRuleset
             $"iifname \"{bridge}\" oifname \"{bridge}\" accept",
             $"iifname \"{bridge}\" jump apps_out",
             $"oifname \"{bridge}\" jump apps_in"]);
-        // Implicit allows: DHCP and DNS to the instance's dnsmasq and ping of the gateway, whatever the ACLs say.
+        // Implicit allows: DHCP and DNS to the instance's dnsmasq, the metadata server and ping of the
+        // gateway, whatever the ACLs say (as EVE: these local services cannot be blocked).
         Block(body, "chain apps_to_device", [
             "ct state established,related accept",
             "udp dport 67 accept",
             "meta l4proto { tcp, udp } th dport 53 accept",
+            .. gateway != null ? [$"ip daddr {gateway} tcp dport {MetadataPort} accept"] : Array.Empty<string>(),
             "icmp type echo-request accept",
             .. translated.Select(t => $"ip saddr {t.App.Ip} jump {OutChain(t.App)}"),
             "drop"]);

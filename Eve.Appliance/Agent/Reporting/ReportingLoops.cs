@@ -61,6 +61,12 @@ internal sealed class ReportingLoops(DeviceSession session, Outbox outbox, Confi
         outbox.Enqueue($"apps/instanceid/{app:D}/newlogs", Api.NewLogs.NewLogsCodec.EncodeApp(appName, entries, time.GetUtcNow()));
     }
 
+    public void PublishFlowLog(Org.Lfedge.Eve.Flowlog.FlowMessage flows)
+    {
+        if (flows.DevId == "") flows.DevId = session.DeviceId ?? "";
+        outbox.Enqueue("flowlog", flows.ToByteArray());
+    }
+
     public long MetricsSent { get; private set; }
     public long MetricsDropped { get; private set; }
 

@@ -63,7 +63,7 @@ internal static class V1Endpoints
         Post(g, api, "/metrics", BodyLimits.Telemetry, (d, p) => api.Telemetry.Metrics(d, Payloads.Parse(ZMetricMsg.Parser, p)));
         Post(g, api, "/logs", BodyLimits.Logs, (d, p) => api.Telemetry.Logs(d, "", Payloads.Parse(LogBundle.Parser, p).Log));
         Post(g, api, "/newlogs", BodyLimits.Logs, (d, p) => api.Telemetry.Logs(d, "", NewLogsDecoder.Decode(p)));
-        Post(g, api, "/flowlog", BodyLimits.Telemetry, (d, p) => api.Telemetry.Other(d, "flowlog", Payloads.Parse(FlowMessage.Parser, p)));
+        Post(g, api, "/flowlog", BodyLimits.Telemetry, (d, p) => api.Telemetry.FlowLog(d, Payloads.Parse(FlowMessage.Parser, p)));
         g.MapPost("/apps/instances/id/{app}/logs", async (HttpContext c, string app) =>
         {
             var device = await Device(api, c);

@@ -49,7 +49,7 @@ internal static class V2Endpoints
         g.MapPost("/id/{uuid}/apps/instances/id/{app}/logs", (HttpContext c, string uuid, string app) => Post(api, c, uuid, "applogs", BodyLimits.Logs,
             (d, p) => api.Telemetry.Logs(d, AppId(app), Payloads.Parse(AppInstanceLogBundle.Parser, p).Log)));
         g.MapPost("/id/{uuid}/flowlog", (HttpContext c, string uuid) => Post(api, c, uuid, "flowlog", BodyLimits.Telemetry,
-            (d, p) => api.Telemetry.Other(d, "flowlog", Payloads.Parse(FlowMessage.Parser, p))));
+            (d, p) => api.Telemetry.FlowLog(d, Payloads.Parse(FlowMessage.Parser, p))));
         g.MapPost("/id/{uuid}/hardwarehealth", (HttpContext c, string uuid) => Post(api, c, uuid, "hardwarehealth", BodyLimits.Telemetry,
             (d, p) => api.Telemetry.Other(d, "hardwarehealth", Payloads.Parse(ZHardwareHealth.Parser, p)), status: 200));
     }

@@ -47,6 +47,27 @@ internal sealed class TelemetryIngest(ControllerStore store, TimeProvider time)
             ReceivedAt = time.GetUtcNow().UtcDateTime,
         });
 
+    /// <summary>Flow records per device and app (the message's scope): the newest
+    /// <see cref="FlowRecordsPerScope"/> of them, merged into one stored FlowMessage, oldest first.</summary>
+    public void FlowLog(string deviceId, Org.Lfedge.Eve.Flowlog.FlowMessage message)
+    {
+        var scope = message.Scope?.Uuid ?? "";
+        var id = $"{deviceId}/flowlog/{scope}";
+        var kept = store.Info.FindById(id) is { } previous ? Org.Lfedge.Eve.Flowlog.FlowMessage.Parser.ParseFrom(previous.Message) : new();
+        kept.DevId = message.DevId;
+        kept.Scope = message.Scope;
+        kept.Flows.AddRange(message.Flows);
+        if (kept.Flows.Count > FlowRecordsPerScope)
+        {
+            var newest = kept.Flows.Skip(kept.Flows.Count - FlowRecordsPerScope).ToList();
+            kept.Flows.Clear();
+            kept.Flows.AddRange(newest);
+        }
+        store.Info.Upsert(new InfoDoc { Id = id, DeviceId = deviceId, Kind = "flowlog", ObjectId = scope, Message = kept.ToByteArray(), ReceivedAt = time.GetUtcNow().UtcDateTime });
+    }
+
+    public const int FlowRecordsPerScope = 200;
+
     public void Metrics(string deviceId, ZMetricMsg metrics)
     {
         var at = metrics.AtTimeStamp?.ToDateTime() ?? time.GetUtcNow().UtcDateTime;

@@ -20,7 +20,8 @@ internal sealed record DnsmasqConfig(
     string? Domain,
     IReadOnlyList<DhcpHost> StaticLeases,
     IReadOnlyList<DnsHostRecord> Hosts,
-    IReadOnlyList<NftSetRule> NftSets)
+    IReadOnlyList<NftSetRule> NftSets,
+    string? MetadataGateway = null)
 {
     /// <summary>The configuration file for this instance with its files under <paramref name="dir"/>.</summary>
     public string Render(string dir)
@@ -46,6 +47,10 @@ internal sealed record DnsmasqConfig(
         Line(sb, "dhcp-range", $"{RangeStart},{RangeEnd},{Netmask},{lease}");
         // An empty router option tells clients there is no gateway (local-only instances).
         Line(sb, "dhcp-option", Router != null ? $"option:router,{Router}" : "option:router");
+        // Without a router, apps still reach the metadata server (169.254.169.254) through the bridge:
+        // a classless static route (option 121), which clients only honour in place of the router option.
+        if (Router == null && MetadataGateway != null)
+            Line(sb, "dhcp-option", $"option:classless-static-route,169.254.169.254/32,{MetadataGateway}");
         if (DnsServers.Count > 0) Line(sb, "dhcp-option", "option:dns-server," + string.Join(',', DnsServers));
         if (Domain != null)
         {

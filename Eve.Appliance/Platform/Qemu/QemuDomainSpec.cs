@@ -20,6 +20,10 @@ internal sealed record QemuDomainSpec
     public required string PidFilePath { get; init; }
     /// <summary>swtpm's control socket (`swtpm socket --ctrl type=unixio,path=...`) for a vTPM.</summary>
     public string? VtpmSocketPath { get; init; }
+    /// <summary>The network namespace QEMU runs in (its tap NICs live there), or null for the
+    /// agent's own. QEMU enters it through `ip netns exec`, which execs QEMU in place, so the
+    /// pidfile still names a qemu-system process and adoption works unchanged.</summary>
+    public string? Netns { get; init; }
     /// <summary>Appended verbatim; for devices the model does not know yet.</summary>
     public IReadOnlyList<string> ExtraArgs { get; init; } = [];
 }

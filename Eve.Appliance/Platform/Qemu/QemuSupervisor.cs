@@ -40,7 +40,10 @@ internal sealed partial class QemuSupervisor(
         {
             // Returns when the daemonizing parent exits, i.e. after devices are set up and the QMP
             // socket listens; a bad option or a missing image fails here with QEMU's stderr.
-            await runner.RunAsync(_options.QemuBinary, argv, _options.StartTimeout, ct: ct).ConfigureAwait(false);
+            if (spec.Netns is { } netns)
+                await runner.RunAsync("ip", ["netns", "exec", netns, _options.QemuBinary, .. argv], _options.StartTimeout, ct: ct).ConfigureAwait(false);
+            else
+                await runner.RunAsync(_options.QemuBinary, argv, _options.StartTimeout, ct: ct).ConfigureAwait(false);
         }
         catch (ProcessFailedException e)
         {
