@@ -27,8 +27,7 @@ internal static class CtlCommand
                                               device and app log lines (--app device = the device's own;
                                               --level L = L and more severe)
           image add FILE                      store an image in the built-in datastore; prints sha256 and URL
-          image list                          images of the built-in datastore
-        """;
+        """ + "\n" + OpsCtl.Usage;
 
     public static async Task<ExitCode> RunAsync(Args args, TextWriter stdout)
     {
@@ -36,6 +35,7 @@ internal static class CtlCommand
         var json = args.Flag("json");
         var verb = args.Word(1, "ctl command (see `eve-appliance help`)");
         using var client = new AdminClient(dataDir);
+        if (OpsCtl.Handles(verb, args)) return await OpsCtl.RunAsync(verb, args, client, stdout, json);
         JsonNode? result;
         switch (verb)
         {
@@ -91,11 +91,6 @@ internal static class CtlCommand
                 args.EnsureAllUsed();
                 result = await client.PostAsync("admin/images", new { path = imageFile });
                 if (!json) { stdout.WriteLine($"sha256 {result!["sha256"]}\nurl    {result["url"]}"); return ExitCode.Ok; }
-                break;
-            case "image" when args.Word(2, "image verb (add, list)") == "list":
-                args.EnsureAllUsed();
-                result = await client.GetAsync("admin/images");
-                if (!json) { Tables.Print(stdout, result, "sha256", "size", "url"); return ExitCode.Ok; }
                 break;
             default:
                 throw new UsageException($"unknown ctl command '{verb}'\n{Usage}");
