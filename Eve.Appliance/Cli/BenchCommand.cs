@@ -25,6 +25,7 @@ internal static class BenchCommand
         ("baseos", (o, _) => Sync(BaseOsBench.Run, o)),
         ("telemetry", (o, _) => Sync(TelemetryBench.Run, o)),
         ("ingest", (o, _) => Sync(IngestBench.Run, o)),
+        ("objects", (o, _) => Sync(ObjectsBench.Run, o)),
     ];
 
     public const string Usage = "bench <area>|all [--json-out FILE]; areas: spine, tpm, partition, download, vm";

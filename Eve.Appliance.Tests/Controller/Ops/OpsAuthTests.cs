@@ -62,8 +62,15 @@ public sealed class OpsAuthTests
     {
         await using var bed = await OpsBed.StartAsync(tls: true);
         var first = bed.Controller.Server.Ops!.FirstStart!;
-        var store = await File.ReadAllBytesAsync(Path.Combine(bed.DataDir, "controller.db")).ConfigureAwait(false);
-        var text = System.Text.Encoding.ASCII.GetString(store);
+        // Everything the store holds on disk (data file and log), read beside the open database.
+        var text = string.Concat(Directory.GetFiles(bed.DataDir, "controller*.db").Select(f =>
+        {
+            using var s = new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var m = new MemoryStream();
+            s.CopyTo(m);
+            return System.Text.Encoding.ASCII.GetString(m.ToArray());
+        }));
+        Assert.That(text, Does.Contain("pbkdf2-sha256$210000$"), "the password hash is there");
         Assert.That(text, Does.Not.Contain(first.Password));
         Assert.That(text, Does.Not.Contain(first.Token[17..]));
 

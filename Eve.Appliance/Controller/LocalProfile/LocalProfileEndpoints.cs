@@ -19,7 +19,12 @@ internal static class LocalProfileEndpoints
         var lp = g.MapGroup("/local-profile").WithTags("local-profile");
         lp.MapGet("", () => Results.Json(service.State(), OpsJson.Options)).Produces<LpsState>();
         lp.MapPut("", async (HttpContext c) =>
-            Results.Json(service.Put(await OpsJson.ReadAsync<LpsState>(c.Request).ConfigureAwait(false), c.Identity(), audit), OpsJson.Options))
+        {
+            // A block body: an expression-bodied async (HttpContext) lambda would bind to
+            // RequestDelegate and drop the result.
+            var state = await OpsJson.ReadAsync<LpsState>(c.Request).ConfigureAwait(false);
+            return Results.Json(service.Put(state, c.Identity(), audit), OpsJson.Options);
+        })
             .Accepts<LpsState>("application/json").Produces<LpsState>()
             .WithSummary("what the built-in local profile server answers: local profile, radio silence, app and device commands, app boot order");
         lp.MapGet("/reports", () => Results.Json(service.Reports().Select(r => new

@@ -46,8 +46,14 @@ internal sealed class OpsModule : IAsyncDisposable
         _loggers = loggers;
         FirstStart = Operators.Bootstrap();
         if (FirstStart != null)
-            _log.LogWarning("first start: operator '{Operator}' has password {Password} and API token {Token}. They are shown only now and stored only as hashes; keep them (POST /api/ops/v1/login, or Authorization: Bearer)",
-                FirstStart.Operator, FirstStart.Password, FirstStart.Token);
+        {
+            // On the console (stderr, so the journal under systemd) and not in the log files,
+            // which are kept, rotated and collected.
+            Console.Error.WriteLine($"eve-appliance: first start: operator '{FirstStart.Operator}' password {FirstStart.Password}\n" +
+                $"eve-appliance: first start: API token {FirstStart.Token}\n" +
+                "eve-appliance: shown only now and stored only as hashes; keep them (POST /api/ops/v1/login, or Authorization: Bearer)");
+            _log.LogWarning("first start: made operator '{Operator}' (admin); its password and API token were printed on the console once", FirstStart.Operator);
+        }
     }
 
     public ObjectStore Objects { get; }
