@@ -24,7 +24,7 @@ internal static class ObjectsBench
     public static async Task RunAsync(TextWriter o, int devices, int apps, int rounds)
     {
         var dir = Directory.CreateTempSubdirectory("eve-objects-bench-").FullName;
-        var server = new ControllerServer(new ControllerOptions { DataDir = dir, Listen = "127.0.0.1:0" }, NullLoggerFactory.Instance, TimeProvider.System);
+        var server = new ControllerServer(new ControllerOptions { DataDir = dir, Listen = "127.0.0.1:0", ShowFirstStartCredentials = false }, NullLoggerFactory.Instance, TimeProvider.System);
         try
         {
             await server.StartAsync(CancellationToken.None).ConfigureAwait(false);

@@ -18,7 +18,8 @@ internal static class CtlCommand
           device show ID                      one device (ID may be a prefix, name or serial)
           device delete ID
           config get ID                       the device's EdgeDevConfig (canonical JSON)
-          config set ID FILE.json             validate and assign a config (bumps version and hash)
+          config set ID FILE.json             raw override: validate and assign a whole config (new version;
+                                              the device leaves the object model until `assign`)
           info ID [--history]                 the latest info per object (--history: its last changes)
           metrics ID [--since T] [--tier raw|minute|hour]   numeric series (T: ISO time or 15m, 6h, 7d;
                                               default the last hour; tier: finest that covers T)
@@ -26,7 +27,6 @@ internal static class CtlCommand
           logs ID [--app A] [--level L] [--since T] [--text S] [--follow] [--limit N]
                                               device and app log lines (--app device = the device's own;
                                               --level L = L and more severe)
-          image add FILE                      store an image in the built-in datastore; prints sha256 and URL
         """ + "\n" + OpsCtl.Usage;
 
     public static async Task<ExitCode> RunAsync(Args args, TextWriter stdout)
@@ -86,12 +86,6 @@ internal static class CtlCommand
                 break;
             case "logs":
                 return await LogsAsync(args, client, stdout, json);
-            case "image" when args.Word(2, "image verb (add, list)") == "add":
-                var imageFile = Path.GetFullPath(args.Word(3, "image FILE"));
-                args.EnsureAllUsed();
-                result = await client.PostAsync("admin/images", new { path = imageFile });
-                if (!json) { stdout.WriteLine($"sha256 {result!["sha256"]}\nurl    {result["url"]}"); return ExitCode.Ok; }
-                break;
             default:
                 throw new UsageException($"unknown ctl command '{verb}'\n{Usage}");
         }

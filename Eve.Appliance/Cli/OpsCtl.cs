@@ -13,6 +13,8 @@ internal static class OpsCtl
           KIND list | show ID | create FILE.json | update ID FILE.json | delete ID
                                               KIND: app, network, image, datastore, volume, port-config,
                                               config-item, base-os, profile (ID may be the name)
+          image add FILE                      copy a file on the controller host into the built-in datastore and
+                                              make an image object for it (named after the file); prints sha256 and URL
           image upload FILE --name N [--format qcow2|raw|iso]   upload into the built-in datastore + image object
           app start|stop|restart|purge ID     app actions on every device it is assigned to
           assign DEVICE [--app A]... [--network N]... [--volume V]... [--config-item I]...
@@ -40,7 +42,7 @@ internal static class OpsCtl
     };
 
     public static bool Handles(string verb, Args args) =>
-        Kinds.ContainsKey(verb) && !(verb == "image" && args.Positional.ElementAtOrDefault(2) == "add")
+        Kinds.ContainsKey(verb)
         || verb is "assign" or "assignment" or "audit" or "operator" or "token"
         || (verb == "config" && args.Positional.ElementAtOrDefault(2) is "versions" or "diff" or "revert");
 
@@ -147,6 +149,8 @@ internal static class OpsCtl
                     result = await client.PostStreamAsync($"{root}/upload?name={Esc(name)}&format={Esc(format)}", stream);
                 if (!json) { stdout.WriteLine($"image '{result?["name"]}' {result?["id"]} sha256 {result?["sha256"]}"); return ExitCode.Ok; }
                 break;
+            case "add" when kindWord == "image":
+                return await ImageAddAsync(Path.GetFullPath(args.Word(3, "image FILE")), args, client, stdout, json);
             case "start" or "stop" or "restart" or "purge" when kindWord == "app":
                 var aid = args.Word(3, "ID");
                 args.EnsureAllUsed();
@@ -157,6 +161,26 @@ internal static class OpsCtl
                 throw new UsageException($"unknown {kindWord} verb '{action}'\n{Usage}");
         }
         stdout.WriteLine(result?.ToJsonString(AdminClient.Json) ?? "");
+        return ExitCode.Ok;
+    }
+
+    /// <summary>The built-in datastore copies the file (a path on the controller's host, as the
+    /// admin socket is local); the image object makes it usable by apps. A file already known by its
+    /// hash keeps its object.</summary>
+    private static async Task<ExitCode> ImageAddAsync(string file, Args args, AdminClient client, TextWriter stdout, bool json)
+    {
+        args.EnsureAllUsed();
+        var blob = await client.PostAsync("admin/images", new { path = file });
+        var sha = blob!["sha256"]!.GetValue<string>();
+        var objects = await client.GetAsync("api/ops/v1/images") as JsonArray ?? [];
+        if (!objects.Any(o => o?["sha256"]?.GetValue<string>() == sha))
+        {
+            var name = Path.GetFileName(file);
+            if (objects.Any(o => o?["name"]?.GetValue<string>() == name)) name = $"{name}-{sha[..8]}";
+            var format = file.EndsWith(".qcow2", StringComparison.Ordinal) ? "qcow2" : file.EndsWith(".iso", StringComparison.Ordinal) ? "iso" : "raw";
+            await client.PostTextAsync("api/ops/v1/images", new JsonObject { ["name"] = name, ["sha256"] = sha, ["format"] = format }.ToJsonString());
+        }
+        stdout.WriteLine(json ? blob.ToJsonString(AdminClient.Json) : $"sha256 {sha}\nurl    {blob["url"]}");
         return ExitCode.Ok;
     }
 

@@ -27,5 +27,9 @@ internal sealed record ControllerOptions
     /// <summary>Optional plain-HTTP listener of EVE's Local Profile Server API, "ADDR:PORT" (EVE's default port is 8888).</summary>
     public string? LocalProfileListen { get; init; }
 
+    /// <summary>Print the first start's operator credentials on stderr (off in tests, which read
+    /// them from OpsModule.FirstStart).</summary>
+    public bool ShowFirstStartCredentials { get; init; } = true;
+
     public Store.StoreLimits StoreLimits { get; init; } = new();
 }

@@ -35,8 +35,11 @@ public sealed class OpsAuthTests
         var viewerToken = (await admin.OkAsync(HttpMethod.Post, "api/ops/v1/tokens", new { name = "wall-screen", role = "viewer" }))["token"]!.GetValue<string>();
         await admin.OkAsync(HttpMethod.Post, "api/ops/v1/operators", new { name = "tech", role = "operator", password = "correct horse battery" });
 
+        await admin.OkAsync(HttpMethod.Post, "api/ops/v1/datastores", new { name = "registry", type = "https", fqdn = "registry.plant", password = "s3cret-pass" });
         using var viewer = OpsHttp.Tls(bed.OpsPort!.Value, viewerToken);
         Assert.That((await viewer.GetAsync("api/ops/v1/apps")).Status, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await viewer.OkAsync(HttpMethod.Get, "api/ops/v1/datastores/registry"))["password"]!.GetValue<string>(), Is.EqualTo("(hidden)"), "viewers do not see secrets");
+        Assert.That((await admin.OkAsync(HttpMethod.Get, "api/ops/v1/datastores/registry"))["password"]!.GetValue<string>(), Is.EqualTo("s3cret-pass"));
         var (denied, why) = await viewer.PostAsync("api/ops/v1/config-items", new { name = "timer.config.interval", value = "30" });
         Assert.That(denied, Is.EqualTo(HttpStatusCode.Forbidden));
         Assert.That(why!["error"]!.GetValue<string>(), Does.Contain("needs operator"));

@@ -45,7 +45,7 @@ internal sealed class OpsModule : IAsyncDisposable
         Lps = new LocalProfileService(store, time);
         _loggers = loggers;
         FirstStart = Operators.Bootstrap();
-        if (FirstStart != null)
+        if (FirstStart != null && options.ShowFirstStartCredentials)
         {
             // On the console (stderr, so the journal under systemd) and not in the log files,
             // which are kept, rotated and collected.

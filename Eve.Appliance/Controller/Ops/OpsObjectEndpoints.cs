@@ -65,12 +65,37 @@ internal static class OpsObjectEndpoints
         return svc.Update(app.Id, app, who);
     }
 
+    /// <summary>Viewers (a wall screen, an auditor) see objects without their secrets: datastore
+    /// credentials, VNC passwords, profile server tokens. The objects are fresh copies from the store.</summary>
+    private static IReadOnlyList<T> Redacted<T>(IReadOnlyList<T> objects, OperatorIdentity who) where T : OpsObject
+    {
+        if (Roles.Allows(who.Role, Roles.Operator)) return objects;
+        foreach (var o in objects)
+        {
+            switch (o)
+            {
+                case DatastoreObject d:
+                    d.ApiKey = d.ApiKey == null ? null : "(hidden)";
+                    d.Password = d.Password == null ? null : "(hidden)";
+                    break;
+                case AppObject a when a.VncPassword != null:
+                    a.VncPassword = "(hidden)";
+                    break;
+                case ProfileObject p when p.ProfileServerToken != null:
+                    p.ProfileServerToken = "(hidden)";
+                    break;
+            }
+        }
+        return objects;
+    }
+
     private static void Map<T>(RouteGroupBuilder g, ObjectService svc) where T : OpsObject, new()
     {
         var kind = ObjectKind.Of<T>();
         var k = g.MapGroup("/" + kind.Path).WithTags(kind.Path);
-        k.MapGet("", () => Results.Json(svc.List<T>(), OpsJson.Options)).WithSummary($"list {kind.Path}").Produces<List<T>>();
-        k.MapGet("/{id}", (string id) => Results.Json(svc.Get<T>(id), OpsJson.Options)).WithSummary($"one {kind.Word} by id or name").Produces<T>();
+        k.MapGet("", (HttpContext c) => Results.Json(Redacted(svc.List<T>(), c.Identity()), OpsJson.Options)).WithSummary($"list {kind.Path}").Produces<List<T>>();
+        k.MapGet("/{id}", (string id, HttpContext c) => Results.Json(Redacted([svc.Get<T>(id)], c.Identity())[0], OpsJson.Options))
+            .WithSummary($"one {kind.Word} by id or name (secrets blanked for viewers)").Produces<T>();
         k.MapPost("", async (HttpContext c) =>
         {
             var created = svc.Create(await OpsJson.ReadAsync<T>(c.Request).ConfigureAwait(false), c.Identity());
