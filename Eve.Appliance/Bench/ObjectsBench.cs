@@ -67,7 +67,7 @@ internal static class ObjectsBench
             o.WriteLine($"objects: {devices} devices, {apps} apps ({perDevice} per device), 10 networks; real controller, admin unix socket, sequential requests");
             Line(o, "POST app (validate + store + audit)", create);
             Line(o, "PUT assignment (compile + version 1 device)", assign);
-            Line(o, $"PUT app assigned to 1 device (recompiles all {devices})", update);
+            Line(o, "PUT app assigned to 1 device (validate + compile + version it)", update);
             foreach (var (what, path) in new[] { ("GET apps (500)", "api/ops/v1/apps"), ("GET devices (50)", "api/ops/v1/devices"), ("GET one app", "api/ops/v1/apps/app-250"),
                          ("GET config versions of a device", $"api/ops/v1/devices/{deviceIds[0]}/config/versions"), ("GET audit (200 newest)", "api/ops/v1/audit") })
             {

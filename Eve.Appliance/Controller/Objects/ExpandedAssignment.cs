@@ -18,6 +18,15 @@ internal sealed class ExpandedAssignment
     public string? LocalProfileServer { get; init; }
     public string? ProfileServerToken { get; init; }
 
+    /// <summary>The profiles the assignment names (kept so a profile change finds its devices).</summary>
+    public IReadOnlyList<string> ProfileIds { get; init; } = [];
+
+    /// <summary>Whether the object <paramref name="id"/> is part of what this device runs.</summary>
+    public bool Uses(string id) =>
+        ProfileIds.Contains(id) || Apps.Any(o => o.Id == id) || Networks.Any(o => o.Id == id) || Volumes.Any(o => o.Id == id)
+        || Images.Any(o => o.Id == id) || Datastores.Any(o => o.Id == id) || ConfigItems.Any(o => o.Id == id)
+        || PortConfig?.Id == id || BaseOs?.Id == id;
+
     public static ExpandedAssignment Of(DeviceAssignment a, ObjectSet set)
     {
         var profiles = a.Profiles.Select(id => set.Profiles.GetValueOrDefault(id)).OfType<ProfileObject>().ToList();
@@ -31,6 +40,7 @@ internal sealed class ExpandedAssignment
         return new ExpandedAssignment
         {
             Apps = apps,
+            ProfileIds = a.Profiles,
             Networks = networks,
             Volumes = volumes,
             Images = images,

@@ -140,7 +140,10 @@ internal sealed class ObjectService(
             {
                 var set = objects.Snapshot();
                 var result = write(set);
-                if (kind != "device" || action == "assign") Publish(set, who, touched);
+                // Only the devices the change can reach are compiled: those using the object (after
+                // the change; a delete is refused while anything uses it), or the assigned device.
+                if (action == "assign") Publish(set, who, touched, (deviceId, _) => deviceId == id);
+                else if (kind != "device") Publish(set, who, touched, (_, x) => x.Uses(id));
                 audit.Record(who, action, kind, id, name, 200, detail);
                 objects.Store.Commit();
                 return result;
@@ -157,16 +160,17 @@ internal sealed class ObjectService(
         }
     }
 
-    /// <summary>Compiles every device in the object model; stores a new version where the content
-    /// changed. Throws (and the caller rolls back) when any device's objects break a rule.</summary>
-    private void Publish(ObjectSet set, OperatorIdentity who, List<string> touched)
+    /// <summary>Compiles the affected devices of the object model; stores a new version where the
+    /// content changed. Throws (and the caller rolls back) when any device's objects break a rule.</summary>
+    private void Publish(ObjectSet set, OperatorIdentity who, List<string> touched, Func<string, ExpandedAssignment, bool> affected)
     {
         foreach (var a in objects.Assignments.Find(x => x.Mode == AssignmentModes.Objects).OrderBy(x => x.DeviceId, StringComparer.Ordinal))
         {
+            var expanded = ExpandedAssignment.Of(a, set);
+            if (!affected(a.DeviceId, expanded)) continue;
             var device = devices.Get(a.DeviceId);
             if (device == null) continue;
             var facts = Facts(device);
-            var expanded = ExpandedAssignment.Of(a, set);
             var problems = DeviceChecks.Check(facts, expanded);
             if (problems.Count > 0) throw new ObjectValidationException($"refused: the change would break device '{facts.Name}' (nothing was changed)", problems);
             var config = ConfigCompiler.Compile(facts, expanded, controllerServer(), options);
