@@ -42,7 +42,7 @@ public sealed class BenchCommandTests
     [Test]
     public void Select_All_IsEveryArea_InOrder_AndOneNameIsOneArea()
     {
-        Assert.That(BenchCommand.Select("all").Select(a => a.Name), Is.EqualTo(new[] { "spine", "tpm", "partition", "download", "vm", "apps", "net", "baseos", "telemetry", "ingest", "appnet" }));
+        Assert.That(BenchCommand.Select("all").Select(a => a.Name), Is.EqualTo(new[] { "spine", "tpm", "partition", "download", "vm", "apps", "net", "baseos", "telemetry", "ingest", "appnet", "objects" }));
         Assert.That(BenchCommand.Select("tpm").Select(a => a.Name), Is.EqualTo(new[] { "tpm" }));
     }
 

@@ -56,10 +56,10 @@ public sealed class MigrationTests
         }
         using (var store = new ControllerStore(dir.Path))
         {
-            Assert.That(store.UserVersion, Is.EqualTo(2));
+            Assert.That(store.UserVersion, Is.EqualTo(ControllerStore.SchemaVersion));
             Assert.That(store.Info.FindById("dev-a/ZiDevice/device")!.Message, Is.EqualTo(new byte[] { 1, 2, 3 }));
         }
-        using (var again = new ControllerStore(dir.Path)) Assert.That(again.UserVersion, Is.EqualTo(2), "reopening applies nothing twice");
+        using (var again = new ControllerStore(dir.Path)) Assert.That(again.UserVersion, Is.EqualTo(ControllerStore.SchemaVersion), "reopening applies nothing twice");
         using var check = new LiteDB.LiteDatabase(file);
         var indexes = check.GetCollection("$indexes").FindAll().Select(d => $"{d["collection"].AsString}.{d["name"].AsString}").ToList();
         Assert.That(indexes, Does.Contain("info_history.Key").And.Contain("info_history.DeviceId").And.Contain("metric_points.DeviceId"));

@@ -21,7 +21,7 @@ internal sealed class RunningController : IAsyncDisposable
 
     public static async Task<RunningController> StartAsync(string dataDir, Func<ControllerOptions, ControllerOptions>? configure = null, ILoggerFactory? loggers = null)
     {
-        var options = new ControllerOptions { DataDir = dataDir, Listen = "127.0.0.1:0", DefaultConfigIntervalSeconds = 1 };
+        var options = new ControllerOptions { DataDir = dataDir, Listen = "127.0.0.1:0", DefaultConfigIntervalSeconds = 1, ShowFirstStartCredentials = false };
         if (configure != null) options = configure(options);
         var server = new ControllerServer(options, loggers ?? NullLoggerFactory.Instance, TimeProvider.System);
         await server.StartAsync(CancellationToken.None);

@@ -55,6 +55,10 @@ internal sealed class AdminClient : IDisposable
 
     public Task<JsonNode?> PutTextAsync(string path, string body) => SendAsync(HttpMethod.Put, path, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
 
+    public Task<JsonNode?> PostTextAsync(string path, string body) => SendAsync(HttpMethod.Post, path, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+    public Task<JsonNode?> PostStreamAsync(string path, Stream body) => SendAsync(HttpMethod.Post, path, new StreamContent(body));
+
     public Task<JsonNode?> DeleteAsync(string path) => SendAsync(HttpMethod.Delete, path, null);
 
     private async Task<JsonNode?> SendAsync(HttpMethod method, string path, HttpContent? content)

@@ -26,6 +26,7 @@ internal static class BenchCommand
         ("telemetry", (o, _) => Sync(TelemetryBench.Run, o)),
         ("ingest", (o, _) => Sync(IngestBench.Run, o)),
         ("appnet", (o, _) => Sync(AppNetBench.Run, o)),
+        ("objects", (o, _) => Sync(ObjectsBench.Run, o)),
     ];
 
     public const string Usage = "bench <area>|all [--json-out FILE]; areas: spine, tpm, partition, download, vm";

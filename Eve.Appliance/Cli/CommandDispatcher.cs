@@ -15,6 +15,10 @@ internal static class CommandDispatcher
           agent --config-dir DIR --persist-dir DIR [--controller URL] [--serial S] [--tpm ...] [--mgmt-netns NS [--usb-image FAT]]
           diag (--data-dir DIR | --persist-dir DIR --config-dir DIR) [--mgmt-netns NS]   connectivity in words (EVE's diag)
           pki init --data-dir DIR --server-name NAME [--port P] [--force]
+          controller/run also take [--ops-listen ADDR:PORT]   the operator REST API over TLS (tokens, client certs)
+                                   and [--lps-listen ADDR:PORT]   EVE's Local Profile Server API over HTTP
+          backup --data-dir DIR --out FOLDER      export store, PKI and images (controller running or stopped)
+          restore --from FOLDER --data-dir DIR    into a fresh data folder; devices keep working, no re-onboarding
           ctl --data-dir DIR <command>   operator CLI (`eve-appliance ctl --data-dir DIR help`)
           sim --devices N --bootstrap DIR [--controller URL] [--mode fleet|storm|poll] ...   simulated EVE fleet (`sim help`)
           bench <area>|all [--json-out FILE]   benchmarks: spine, tpm, partition, download, vm
@@ -36,6 +40,8 @@ internal static class CommandDispatcher
                 case "agent": return await AgentCommand.RunAsync(args);
                 case "diag": return await DiagCommand.RunAsync(args, stdout);
                 case "pki": return PkiCommand.Run(args);
+                case "backup": return await BackupCommand.BackupAsync(args, stdout);
+                case "restore": return BackupCommand.Restore(args, stdout);
                 case "proto": return ProtoCommand.Run(args, stdout);
                 case "sim" when args.Positional.ElementAtOrDefault(1) == "help":
                     stdout.WriteLine(SimCommand.Usage);

@@ -24,5 +24,7 @@ internal static class ControllerCommand
         Listen = args.Get("listen") ?? "127.0.0.1:8443",
         ServerName = args.Get("server-name") ?? "localhost",
         EnforceIntegrityToken = args.Flag("enforce-integrity"),
+        OpsListen = args.Get("ops-listen"),
+        LocalProfileListen = args.Get("lps-listen"),
     };
 }

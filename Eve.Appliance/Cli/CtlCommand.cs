@@ -18,7 +18,8 @@ internal static class CtlCommand
           device show ID                      one device (ID may be a prefix, name or serial)
           device delete ID
           config get ID                       the device's EdgeDevConfig (canonical JSON)
-          config set ID FILE.json             validate and assign a config (bumps version and hash)
+          config set ID FILE.json             raw override: validate and assign a whole config (new version;
+                                              the device leaves the object model until `assign`)
           info ID [--history]                 the latest info per object (--history: its last changes)
           metrics ID [--since T] [--tier raw|minute|hour]   numeric series (T: ISO time or 15m, 6h, 7d;
                                               default the last hour; tier: finest that covers T)
@@ -28,9 +29,7 @@ internal static class CtlCommand
                                               --level L = L and more severe)
           acls ID                             each app interface's ACL in words (first match wins)
           flows ID                            the app flow records the device sent (newest 200 per app)
-          image add FILE                      store an image in the built-in datastore; prints sha256 and URL
-          image list                          images of the built-in datastore
-        """;
+        """ + "\n" + OpsCtl.Usage;
 
     public static async Task<ExitCode> RunAsync(Args args, TextWriter stdout)
     {
@@ -38,6 +37,7 @@ internal static class CtlCommand
         var json = args.Flag("json");
         var verb = args.Word(1, "ctl command (see `eve-appliance help`)");
         using var client = new AdminClient(dataDir);
+        if (OpsCtl.Handles(verb, args)) return await OpsCtl.RunAsync(verb, args, client, stdout, json);
         JsonNode? result;
         switch (verb)
         {
@@ -92,17 +92,6 @@ internal static class CtlCommand
                 return await NetworkViews.AclsAsync(args, client, stdout, json);
             case "flows":
                 return await NetworkViews.FlowsAsync(args, client, stdout, json);
-            case "image" when args.Word(2, "image verb (add, list)") == "add":
-                var imageFile = Path.GetFullPath(args.Word(3, "image FILE"));
-                args.EnsureAllUsed();
-                result = await client.PostAsync("admin/images", new { path = imageFile });
-                if (!json) { stdout.WriteLine($"sha256 {result!["sha256"]}\nurl    {result["url"]}"); return ExitCode.Ok; }
-                break;
-            case "image" when args.Word(2, "image verb (add, list)") == "list":
-                args.EnsureAllUsed();
-                result = await client.GetAsync("admin/images");
-                if (!json) { Tables.Print(stdout, result, "sha256", "size", "url"); return ExitCode.Ok; }
-                break;
             default:
                 throw new UsageException($"unknown ctl command '{verb}'\n{Usage}");
         }

@@ -21,5 +21,15 @@ internal sealed record ControllerOptions
     /// <summary>Extra config items every new device's default config carries.</summary>
     public IReadOnlyDictionary<string, string> DefaultConfigItems { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Optional TCP+TLS listener of the operator API, "ADDR:PORT" (null = only the admin socket).</summary>
+    public string? OpsListen { get; init; }
+
+    /// <summary>Optional plain-HTTP listener of EVE's Local Profile Server API, "ADDR:PORT" (EVE's default port is 8888).</summary>
+    public string? LocalProfileListen { get; init; }
+
+    /// <summary>Print the first start's operator credentials on stderr (off in tests, which read
+    /// them from OpsModule.FirstStart).</summary>
+    public bool ShowFirstStartCredentials { get; init; } = true;
+
     public Store.StoreLimits StoreLimits { get; init; } = new();
 }

@@ -34,11 +34,15 @@ internal sealed class ControllerServer(ControllerOptions options, ILoggerFactory
     private WebApplication? _deviceApp;
     private WebApplication? _adminApp;
     private ImageStore? _images;
+    private Ops.OpsModule? _ops;
 
     /// <summary>The https:// base address devices use, known after start (the real port when 0 was asked).</summary>
     public Uri? DeviceApiUri { get; private set; }
 
     public string AdminSocket => AdminSocketPath(options.DataDir);
+
+    /// <summary>The operator API's services (object model, operators, audit), after start.</summary>
+    public Ops.OpsModule? Ops => _ops;
 
     public static string AdminSocketPath(string dataDir) => Path.Combine(dataDir, "run", "admin.sock");
 
@@ -65,12 +69,13 @@ internal sealed class ControllerServer(ControllerOptions options, ILoggerFactory
         }
         _sealer = new Crypto.SecretSealer(_pki);
         var configs = new ConfigService(_store, _pki, options, (id, config) => _sealer.Seal(config, devices.Get(id)?.EcdhCertPem));
+        _images = new ImageStore(options.DataDir);
+        _ops = new Ops.OpsModule(_store, configs, devices, _images, ServerAddressForDevices, options, time, loggers);
         var telemetry = new TelemetryIngest(_store, time);
         var counters = new ControllerCounters();
         var api = new DeviceApi(options, _pki, devices, new EnvelopeAuthenticator(devices),
             new RegistrationService(devices, onboarding, configs), configs, new AttestationService(devices, ecdhCertChanged: configs.Invalidate), telemetry, counters, time);
 
-        _images = new ImageStore(options.DataDir);
         _deviceApp = BuildDeviceApp(api, counters);
         await _deviceApp.StartAsync(ct).ConfigureAwait(false);
         var address = _deviceApp.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -82,6 +87,7 @@ internal sealed class ControllerServer(ControllerOptions options, ILoggerFactory
         var admin = new AdminService(devices, onboarding, configs, telemetry, counters, () => DeviceApiUri?.ToString() ?? "", time);
         _adminApp = BuildAdminApp(admin, counters);
         await _adminApp.StartAsync(ct).ConfigureAwait(false);
+        await _ops.StartAsync(ct).ConfigureAwait(false);
         _log.LogInformation("controller listening on {Uri} (devices use server {Server}); operator socket {Socket}", DeviceApiUri, server, AdminSocket);
     }
 
@@ -148,8 +154,10 @@ internal sealed class ControllerServer(ControllerOptions options, ILoggerFactory
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.ListenUnixSocket(socket));
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.WriteIndented = false);
+        _ops!.Configure(builder, _pki!.ServerTls);
         var app = builder.Build();
         app.UseErrorMapping(_log, counters);
+        _ops.Map(app);
         app.MapAdmin(admin);
         app.MapImageAdmin(_images!, ServerAddressForDevices);
         return app;
@@ -190,6 +198,8 @@ internal sealed class ControllerServer(ControllerOptions options, ILoggerFactory
         if (_deviceApp != null) await _deviceApp.DisposeAsync().ConfigureAwait(false);
         _adminApp = null;
         _deviceApp = null;
+        if (_ops != null) await _ops.DisposeAsync().ConfigureAwait(false);
+        _ops = null;
         _store?.Dispose();
         _sealer?.Dispose();
         _store = null;

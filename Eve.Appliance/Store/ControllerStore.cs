@@ -8,9 +8,11 @@ namespace Eve.Appliance.Store;
 /// </summary>
 public sealed class ControllerStore : IDisposable
 {
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     private readonly LiteDatabase _db;
+    private readonly BsonMapper _mapper;
+    private readonly Lock _mapLock = new();
 
     public ControllerStore(string dataDir, StoreLimits? limits = null)
     {
@@ -18,7 +20,8 @@ public sealed class ControllerStore : IDisposable
         Path = System.IO.Path.Combine(dataDir, "controller.db");
         try
         {
-            _db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Direct }, NewMapper());
+            _mapper = NewMapper();
+            _db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Direct }, _mapper);
         }
         catch (IOException e)
         {
@@ -69,6 +72,45 @@ public sealed class ControllerStore : IDisposable
     public ILiteCollection<MetricPointDoc> MetricPoints { get; }
 
     public int UserVersion => _db.UserVersion;
+
+    /// <summary>A collection of a document type owned by another part (the object model, operators,
+    /// audit). The type is mapped under a lock first, for the same reason as <see cref="NewMapper"/>.</summary>
+    public ILiteCollection<T> Collection<T>(string name) where T : new()
+    {
+        lock (_mapLock) _mapper.ToDocument(new T());
+        return _db.GetCollection<T>(name);
+    }
+
+    /// <summary>Starts a transaction on the calling thread; false when one is already open on it (the
+    /// caller then joins the outer one and must not commit). LiteDB transactions are per thread, so
+    /// everything between here and <see cref="Commit"/> must run synchronously on this thread.</summary>
+    public bool BeginTransaction() => _db.BeginTrans();
+
+    public void Commit() => _db.Commit();
+
+    public void Rollback() => _db.Rollback();
+
+    /// <summary>A consistent copy of the store while it is in use (backup): the write-ahead log is
+    /// moved into the data file, automatic checkpoints are held off so the data file does not
+    /// change while it is read (new writes go to the log meanwhile), and the file is copied and
+    /// fsynced.</summary>
+    public void CopyTo(string target)
+    {
+        var size = _db.CheckpointSize;
+        _db.CheckpointSize = 0;
+        try
+        {
+            _db.Checkpoint();
+            using var source = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var copy = new FileStream(target, FileMode.CreateNew, FileAccess.Write);
+            source.CopyTo(copy);
+            copy.Flush(flushToDisk: true);
+        }
+        finally
+        {
+            _db.CheckpointSize = size;
+        }
+    }
 
     public void Dispose() => _db.Dispose();
 }

@@ -24,6 +24,18 @@ internal sealed class ConfigService(ControllerStore store, ControllerPki pki, Co
 
     public Answer Get(string deviceId) => _answers.GetOrAdd(deviceId, Build);
 
+    /// <summary>Told of every config stored, inside the write lock and the store transaction, so the
+    /// object model keeps each device's version history (Controller/Objects/ConfigHistory).</summary>
+    public Objects.IConfigHistory? History { get; set; }
+
+    /// <summary>The one lock of config and object-model writes (reentrant), so a raw `config set`
+    /// and an object change never interleave on a device.</summary>
+    public Lock WriteLock => _writeLock;
+
+    /// <summary>Drops the cached answer; the next poll rebuilds it (after a transaction the caller
+    /// rolled back or committed, or when the device reported a new ECDH cert so its secrets are sealed again).</summary>
+    public void Invalidate(string deviceId) => _answers.TryRemove(deviceId, out _);
+
     public ConfigDoc? Stored(string deviceId) => store.Configs.FindById(deviceId);
 
     /// <summary>Stores the default config for a new device (no-op when one exists).</summary>
@@ -33,13 +45,17 @@ internal sealed class ConfigService(ControllerStore store, ControllerPki pki, Co
         {
             if (store.Configs.FindById(deviceId) != null) return;
             var config = DefaultDeviceConfig.For(deviceId, options);
-            store.Configs.Insert(new ConfigDoc { Id = deviceId, Config = config.ToByteArray(), Version = 1, UpdatedAt = DateTime.UtcNow, IsDefault = true });
-            _answers.TryRemove(deviceId, out _);
+            var doc = new ConfigDoc { Id = deviceId, Config = config.ToByteArray(), Version = 1, UpdatedAt = DateTime.UtcNow, IsDefault = true };
+            Transaction(deviceId, () =>
+            {
+                store.Configs.Insert(doc);
+                History?.Stored(doc, config, Objects.ConfigChange.Default);
+            });
         }
     }
 
     /// <summary>Validates and stores an operator's config; bumps the version (and so the hash).</summary>
-    public Answer Set(string deviceId, EdgeDevConfig config)
+    public Answer Set(string deviceId, EdgeDevConfig config, Objects.ConfigChange? change = null)
     {
         var problems = ConfigValidator.Validate(config, deviceId);
         if (problems.Count > 0)
@@ -56,15 +72,35 @@ internal sealed class ConfigService(ControllerStore store, ControllerPki pki, Co
             doc.Version = version;
             doc.UpdatedAt = DateTime.UtcNow;
             doc.IsDefault = false;
-            store.Configs.Upsert(doc);
-            _answers.TryRemove(deviceId, out _);
+            Transaction(deviceId, () =>
+            {
+                store.Configs.Upsert(doc);
+                History?.Stored(doc, config, change ?? Objects.ConfigChange.Raw);
+            });
         }
         return Get(deviceId);
     }
 
-    /// <summary>Drops the cached answer (e.g. the device reported a new ECDH cert, so its secrets
-    /// are sealed again); the next poll rebuilds it.</summary>
-    public void Invalidate(string deviceId) => _answers.TryRemove(deviceId, out _);
+    /// <summary>Runs a write in a store transaction of its own, or in the caller's when one is open on
+    /// this thread (the object model publishing many devices at once commits or rolls back them all).</summary>
+    private void Transaction(string deviceId, Action write)
+    {
+        var own = store.BeginTransaction();
+        try
+        {
+            write();
+            if (own) store.Commit();
+        }
+        catch
+        {
+            if (own) store.Rollback();
+            throw;
+        }
+        finally
+        {
+            _answers.TryRemove(deviceId, out _);
+        }
+    }
 
     public void Forget(string deviceId)
     {
