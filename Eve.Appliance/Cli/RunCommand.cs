@@ -1,6 +1,6 @@
 using Eve.Appliance.Agent;
 using Eve.Appliance.Agent.BaseOs;
-using Eve.Appliance.Agent.Reporting;
+using Eve.Appliance.Agent.Telemetry.Logs;
 using Eve.Appliance.Controller;
 using Eve.Appliance.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,10 +33,14 @@ internal static class RunCommand
         var bootDisk = args.Get("boot-disk");
         var hardwareWatchdog = args.Flag("hardware-watchdog");
         var appNetns = args.Get("app-netns");
+        var logDrill = args.Get("log-drill");
+        var logTimer = AgentCommand.Seconds(args.Get("log-interval")) ?? TimeSpan.FromSeconds(10);
+        var metricsListen = args.Get("metrics-listen") is { } listen ? Controller.Admin.MetricsListener.Endpoint(listen, args.Flag("metrics-listen-any")) : null;
         args.EnsureAllUsed();
 
-        var capture = new AgentLogCapture();
-        var builder = ServiceRegistration.NewHost(Path.Combine(dataDir, "logs"), capture);
+        // The local controller is next door: logs close and upload every 10 s, not EVE's 5 min / 90 s.
+        using var spool = AgentLogSpool.Open(persistDir, logTimer);
+        var builder = ServiceRegistration.NewHost(Path.Combine(dataDir, "logs"), spool);
         builder.Services.AddController(controllerOptions);
         builder.Services.AddHostedService(sp => new DeviceBootstrapper(sp.GetRequiredService<ControllerServer>(), dataDir, configDir, upstream != null));
         builder.Services.AddApps();
@@ -47,7 +51,15 @@ internal static class RunCommand
             Serial = serial,
             Tpm = tpm,
             ControllerUrl = upstream != null ? new Uri(upstream) : null,
-        }, capture);
+            LogUpload = new LogUploadPacing { Interval = logTimer },
+        }, spool);
+        if (logDrill != null) builder.Services.AddHostedService(sp => LogDrill.FromArg(logDrill, sp.GetRequiredService<ILoggerFactory>()));
+        if (metricsListen != null)
+            builder.Services.AddHostedService(_ => new Controller.Admin.MetricsListener(metricsListen, async ct =>
+            {
+                using var admin = new AdminClient(dataDir);
+                return await admin.GetTextAsync("metrics").ConfigureAwait(false);
+            }));
         // Node health (reboots, A/B updates, watchdog) may reboot the machine, so it runs only on a
         // dedicated box, which names its A/B disk; a workstation running `make run` never reboots.
         if (bootDisk != null)

@@ -27,6 +27,8 @@ internal sealed class NetworksSubsystem(NetworksOptions options, IReadOnlyList<D
         var reconciler = NetworksReconciler.Create(options, runner, context.Loggers);
         var states = context.Hub.Subscribe();
         var reported = new HashSet<string>();
+        IReadOnlyList<Org.Lfedge.Eve.Metrics.ZMetricNetworkInstance> metrics = [];
+        context.Reports.AddMetrics(m => m.Nm.AddRange(Volatile.Read(ref metrics)));
         DesiredState? desired = null;
         while (!ct.IsCancellationRequested)
         {
@@ -55,6 +57,13 @@ internal sealed class NetworksSubsystem(NetworksOptions options, IReadOnlyList<D
                 log.LogInformation("network instance {Uuid} removed", gone);
             }
             reported = live;
+            var links = status.Instances.Select(ni => new Telemetry.NetworkInstanceLinks(ni.Uuid, ni.DisplayName, (uint)ni.Kind, ni.Bridge, [.. ni.Apps.Select(a => a.Vif)])).ToList();
+            try
+            {
+                var fresh = await Telemetry.NetworkInstanceMetrics.ReadAsync(runner, options.Netns, links, ct).ConfigureAwait(false);
+                Volatile.Write(ref metrics, fresh);
+            }
+            catch (ProcessFailedException e) { log.LogWarning("network instance counters unreadable: {Reason}", e.Message); }
         }
     }
 
