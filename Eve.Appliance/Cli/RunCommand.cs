@@ -51,7 +51,8 @@ internal static class RunCommand
             Serial = serial,
             Tpm = tpm,
             ControllerUrl = upstream != null ? new Uri(upstream) : null,
-            LogUpload = new LogUploadPacing { Interval = logTimer },
+            // The local controller is never far: back off at most a minute (EVE's 30 min is for a cloud).
+            LogUpload = upstream == null ? new LogUploadPacing { Interval = logTimer, MaxBackoff = TimeSpan.FromMinutes(1) } : new LogUploadPacing(),
         }, spool);
         if (logDrill != null) builder.Services.AddHostedService(sp => LogDrill.FromArg(logDrill, sp.GetRequiredService<ILoggerFactory>()));
         if (metricsListen != null)

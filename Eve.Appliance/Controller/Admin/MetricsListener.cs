@@ -1,8 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -14,6 +12,7 @@ namespace Eve.Appliance.Controller.Admin;
 /// only on a loopback address unless the operator says otherwise (--metrics-listen-any).</summary>
 internal sealed class MetricsListener(IPEndPoint endpoint, Func<CancellationToken, Task<string>> render) : IHostedService, IAsyncDisposable
 {
+    private IPEndPoint _endpoint = endpoint;
     private WebApplication? _app;
 
     /// <summary>http://ADDR:PORT once started (the real port when 0 was asked for).</summary>
@@ -31,15 +30,23 @@ internal sealed class MetricsListener(IPEndPoint endpoint, Func<CancellationToke
 
     public async Task StartAsync(CancellationToken ct)
     {
+        if (_endpoint.Port == 0)
+        {
+            // Port 0 (tests): take a free port first, so Uri is known without asking Kestrel.
+            using var probe = new System.Net.Sockets.TcpListener(_endpoint.Address, 0);
+            probe.Start();
+            _endpoint = new IPEndPoint(_endpoint.Address, ((IPEndPoint)probe.LocalEndpoint).Port);
+        }
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(endpoint));
+        var bound = _endpoint;
+        builder.WebHost.ConfigureKestrel(k => k.Listen(bound));
         var app = builder.Build();
-        app.MapGet("/metrics", async (HttpContext c) => Results.Text(await render(c.RequestAborted).ConfigureAwait(false), PrometheusText.ContentType));
+        // Not a lambda over HttpContext: that would bind as a RequestDelegate and drop the IResult.
+        app.MapGet("/metrics", async (CancellationToken aborted) => Results.Text(await render(aborted).ConfigureAwait(false), PrometheusText.ContentType));
         await app.StartAsync(ct).ConfigureAwait(false);
         _app = app;
-        var address = app.Services.GetService(typeof(IServer)) is IServer server ? server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() : null;
-        Uri = address != null ? new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)) : null;
+        Uri = new Uri($"http://{_endpoint}/");
     }
 
     public async Task StopAsync(CancellationToken ct)

@@ -24,18 +24,20 @@ public sealed partial class LogSpoolKillTests
         var listen = $"127.0.0.1:{ApplianceProcess.FreePort()}";
         var printed = new Dictionary<string, long>(); // run → highest line number seen on stdout
         string? device = null;
+        ControllerLogReader? reader = null;
         var random = new Random(9);
         for (var kill = 0; kill < Kills; kill++)
         {
             using var p = ApplianceProcess.Start("run", "--data-dir", data, "--listen", listen, "--tpm", "none", "--serial", "SN-kill",
-                "--log-drill", "300", "--log-interval", "1");
+                "--log-drill", "200", "--log-interval", "1");
             try
             {
                 device ??= await DeviceIdAsync(data, p);
+                reader ??= new ControllerLogReader(data, device, "log-drill ");
                 var run = await Eventually.WaitAsync(() => Task.FromResult(DrillLine().Match(p.Output) is { Success: true } m ? m.Groups["run"].Value : null),
                     () => $"the drill's first line; output:\n{p.Output}");
                 // Uploads of this run are flowing: the kill lands mid-stream, at a different moment each time.
-                await Eventually.WaitAsync<object>(async () => (await SpoolWithControllerTests.ControllerLinesAsync(data, device, $"log-drill {run}")).Count > 0 ? run : null,
+                await Eventually.WaitAsync<object>(async () => (await reader!.ReadAsync()).Any(l => l.Content.Contains(run, StringComparison.Ordinal)) ? run : null,
                     () => $"lines of run {run} at the controller; output:\n{p.Output}", 120);
                 await Task.Delay(random.Next(100, 1500));
             }
@@ -54,7 +56,7 @@ public sealed partial class LogSpoolKillTests
             {
                 foreach (var (run, highest) in printed)
                 {
-                    await Eventually.WaitAsync<object>(async () => (await LinesOfRunAsync(data, device!, run)).Count >= highest ? run : null,
+                    await Eventually.WaitAsync<object>(async () => LinesOfRun(await reader!.ReadAsync(), run).Count >= highest ? run : null,
                         () => $"run {run}: {highest} printed lines at the controller; output:\n{last.Output}", 180);
                 }
             }
@@ -68,7 +70,7 @@ public sealed partial class LogSpoolKillTests
         var total = 0L;
         foreach (var (run, highest) in printed)
         {
-            var lines = await LinesOfRunAsync(data, device!, run);
+            var lines = LinesOfRun(await reader!.ReadAsync(), run);
             total += lines.Count;
             // Lines past the last printed one may be there too (accepted, not yet printed): they must
             // still be contiguous, ordered and unique.
@@ -78,9 +80,9 @@ public sealed partial class LogSpoolKillTests
         TestContext.Out.WriteLine($"{Kills} kill -9 runs: {total} drill lines at the controller, 0 lost, 0 duplicated; printed per run: {string.Join(", ", printed.Values)}");
     }
 
-    private static async Task<List<long>> LinesOfRunAsync(string data, string device, string run) =>
-        (await SpoolWithControllerTests.ControllerLinesAsync(data, device, $"log-drill {run} "))
-            .Select(l => long.Parse(DrillLine().Match(l.Content).Groups["line"].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+    private static List<long> LinesOfRun(List<(string Content, string AppId)> lines, string run) =>
+        lines.Select(l => DrillLine().Match(l.Content)).Where(m => m.Success && m.Groups["run"].Value == run)
+            .Select(m => long.Parse(m.Groups["line"].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
 
     private static async Task<string> DeviceIdAsync(string data, ApplianceProcess p) =>
         await Eventually.WaitAsync(async () =>

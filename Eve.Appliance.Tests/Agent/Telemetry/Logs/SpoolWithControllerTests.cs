@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-using Eve.Appliance.Cli;
 using Eve.Appliance.Tests.Support;
 using Microsoft.Extensions.Logging;
 
@@ -16,21 +14,6 @@ public sealed class SpoolWithControllerTests
 
     [TearDown]
     public void TearDown() => _dir.Dispose();
-
-    /// <summary>Every log line of the device whose content contains <paramref name="text"/>, oldest first (paged).</summary>
-    internal static async Task<List<(string Content, string AppId)>> ControllerLinesAsync(string dataDir, string deviceId, string text)
-    {
-        using var admin = new AdminClient(dataDir);
-        var lines = new List<(string, string)>();
-        long after = 0;
-        while (true)
-        {
-            var page = (JsonArray)(await admin.GetAsync($"admin/devices/{deviceId}/logs?text={Uri.EscapeDataString(text)}&after={after}&limit=5000"))!;
-            if (page.Count == 0) return lines;
-            foreach (var l in page) lines.Add((l!["content"]!.GetValue<string>(), l["appId"]?.GetValue<string>() ?? ""));
-            after = page[^1]!["id"]!.GetValue<long>();
-        }
-    }
 
     [Test]
     public async Task ControllerAwayForAWhile_ThenBack_EveryLineArrivesInOrderOnce()
@@ -57,10 +40,11 @@ public sealed class SpoolWithControllerTests
 
         await using var back = await RunningController.StartAsync(dataDir, o => o with { Listen = listen });
         var expected = Enumerable.Range(0, 3000).Select(i => $"away line {i:D5}").ToList();
-        List<(string Content, string AppId)> got = [];
-        await Eventually.WaitAsync<object>(async () => (got = await ControllerLinesAsync(dataDir, id, "away line")).Count(l => l.AppId == "") >= 3000 ? got : null,
+        var reader = new ControllerLogReader(dataDir, id, "away line");
+        var got = reader.Lines;
+        await Eventually.WaitAsync<object>(async () => (await reader.ReadAsync()).Count(l => l.AppId == "") >= 3000 ? got : null,
             () => $"3000 device lines at the controller (have {got.Count(l => l.AppId == "")})", 120);
-        await Eventually.WaitAsync(async () => (got = await ControllerLinesAsync(dataDir, id, "away line")).Count(l => l.AppId != "") >= 30, "30 app lines", 60);
+        await Eventually.WaitAsync<object>(async () => (await reader.ReadAsync()).Count(l => l.AppId != "") >= 30 ? got : null, () => "30 app lines", 60);
 
         Assert.That(got.Where(l => l.AppId == "").Select(l => l.Content), Is.EqualTo(expected), "every device line once, in order");
         Assert.That(got.Where(l => l.AppId != "").Select(l => l.Content), Is.EqualTo(Enumerable.Range(0, 30).Select(i => $"app away line {i:D3}")));

@@ -45,7 +45,7 @@ internal sealed class AgentLogSpool : IDisposable
         rule.Filters.Add(new WhenMethodFilter(e => _levels.Allows(e.LoggerName, e.Level.Ordinal) ? FilterResult.Log : FilterResult.Ignore));
         config.LoggingRules.Add(rule);
         _factory.Configuration = config;
-        LoggerProvider = new NLogLoggerProvider(new NLogProviderOptions { ShutdownOnDispose = false }, _factory);
+        LoggerProvider = new SpoolLoggerProvider(new NLogLoggerProvider(new NLogProviderOptions { ShutdownOnDispose = false }, _factory));
     }
 
     public static AgentLogSpool Open(string persistDir, TimeSpan segmentAge, string? eveVersion = null, TimeProvider? time = null) =>
@@ -105,5 +105,15 @@ internal sealed class AgentLogSpool : IDisposable
         _factory.Flush();
         _factory.Shutdown();
         Writer.Dispose();
+    }
+
+    /// <summary>Its own type, not NLogLoggerProvider itself: AddNLog() registers the host's provider with
+    /// TryAddEnumerable, which would skip it (console and file output gone) if a provider of the
+    /// same type were already there.</summary>
+    private sealed class SpoolLoggerProvider(ILoggerProvider inner) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => inner.CreateLogger(categoryName);
+
+        public void Dispose() => inner.Dispose();
     }
 }
