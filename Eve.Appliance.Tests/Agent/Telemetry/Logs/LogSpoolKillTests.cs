@@ -59,6 +59,7 @@ public sealed partial class LogSpoolKillTests
                     await Eventually.WaitAsync<object>(async () => LinesOfRun(await reader!.ReadAsync(), run).Count >= highest ? run : null,
                         () => $"run {run}: {highest} printed lines at the controller; output:\n{last.Output}", 180);
                 }
+                await reader!.ReadAsync(); // the last of them, while the controller still runs
             }
             finally
             {
@@ -70,7 +71,7 @@ public sealed partial class LogSpoolKillTests
         var total = 0L;
         foreach (var (run, highest) in printed)
         {
-            var lines = LinesOfRun(await reader!.ReadAsync(), run);
+            var lines = LinesOfRun(reader!.Lines, run);
             total += lines.Count;
             // Lines past the last printed one may be there too (accepted, not yet printed): they must
             // still be contiguous, ordered and unique.
