@@ -28,8 +28,9 @@ internal sealed record AgentOptions
     /// <summary>How often queued info and logs are retried while the controller is away.</summary>
     public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How often the agent's own log lines are packed into a newlogs chunk.</summary>
-    public TimeSpan LogFlushInterval { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>Upload pacing of the log spool (EVE loguploader: every 90 s, faster with a backlog,
+    /// backing off while the controller is away).</summary>
+    public Telemetry.Logs.LogUploadPacing LogUpload { get; init; } = new();
 
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

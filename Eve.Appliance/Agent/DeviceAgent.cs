@@ -3,6 +3,7 @@ using Eve.Appliance.Agent.Config;
 using Eve.Appliance.Agent.ControllerConn;
 using Eve.Appliance.Agent.Identity;
 using Eve.Appliance.Agent.Reporting;
+using Eve.Appliance.Agent.Telemetry.Logs;
 using Eve.Appliance.Platform.Files;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -14,7 +15,7 @@ namespace Eve.Appliance.Agent;
 /// reporting loops. Each loop is supervised: a failing pass is logged and retried after a back-off,
 /// never allowed to stop the appliance (STYLE §5.3).
 /// </summary>
-internal sealed class DeviceAgent(AgentOptions options, ConfigHub hub, ILoggerFactory loggers, TimeProvider time, AgentLogCapture? logCapture = null,
+internal sealed class DeviceAgent(AgentOptions options, ConfigHub hub, ILoggerFactory loggers, TimeProvider time, AgentLogSpool? logSpool = null,
     IEnumerable<IAgentSubsystem>? subsystems = null)
     : BackgroundService
 {
@@ -29,6 +30,7 @@ internal sealed class DeviceAgent(AgentOptions options, ConfigHub hub, ILoggerFa
     public Outbox? Outbox { get; private set; }
     public ConfigPoller? Poller { get; private set; }
     public ReportingLoops? Reporting { get; private set; }
+    public LogUploader? LogUploader { get; private set; }
     public IDeviceKey? Key { get; private set; }
     public AgentContext? Context { get; private set; }
     public Attestation.TpmAttester? Attester { get; private set; }
@@ -49,6 +51,7 @@ internal sealed class DeviceAgent(AgentOptions options, ConfigHub hub, ILoggerFa
         var session = new DeviceSession(client, bootstrap, key, options.PersistDir, loggers.CreateLogger("ControllerConn"));
         Session = session;
         session.LoadPersisted();
+        if (logSpool != null) logSpool.DeviceId = session.DeviceId ?? "";
         hub.Applied += _ => _firstConfig.TrySetResult();
         var poller = new ConfigPoller(session, hub, options, time, loggers.CreateLogger("Config"));
         Poller = poller;
@@ -56,12 +59,21 @@ internal sealed class DeviceAgent(AgentOptions options, ConfigHub hub, ILoggerFa
 
         var outbox = new Outbox(options.PersistDir, loggers.CreateLogger("Outbox"));
         Outbox = outbox;
-        var reporting = new ReportingLoops(session, outbox, hub, new CollectorTelemetrySource(new Telemetry.Proc.ProcReader(), time, options.PersistDir), logCapture, options, time, loggers.CreateLogger("Reporting"));
+        var reporting = new ReportingLoops(session, outbox, hub, new CollectorTelemetrySource(new Telemetry.Proc.ProcReader(), time, options.PersistDir), logSpool, options, time, loggers.CreateLogger("Reporting"));
         Reporting = reporting;
         var hsm = tpm == null ? HsmReport.NoTpm(key) : key.IsHardwareBacked ? await HsmReport.ForTpmAsync(tpm, key, ct).ConfigureAwait(false) : HsmReport.TpmUnused(key);
         reporting.AddDeviceInfo(hsm.Contribute);
 
-        var logLoop = Supervise("logs", reporting.LogLoopAsync, ct);
+        if (logSpool != null)
+        {
+            void Apply(Config.DesiredState state) => logSpool.ApplyConfigItems(state.Config.ConfigItems.GroupBy(i => i.Key).ToDictionary(g => g.Key, g => g.Last().Value));
+            hub.Applied += Apply;
+            if (hub.Current is { } current) Apply(current);
+            LogUploader = new LogUploader(logSpool.Queue, async (action, gzip, c) => (await session.PostAsync(action, gzip, c).ConfigureAwait(false)).Status,
+                options.LogUpload, time, loggers.CreateLogger("LogUpload")) { CanSend = () => session.DeviceId != null };
+            var uploader = LogUploader;
+            reporting.AddMetrics(m => LogSpoolMetrics.Fill(m, logSpool, uploader));
+        }
         var context = new AgentContext(options, hub, reporting, session, key, loggers, time)
         {
             LastControllerContact = () => poller.LastSuccess,
@@ -94,10 +106,11 @@ internal sealed class DeviceAgent(AgentOptions options, ConfigHub hub, ILoggerFa
                 _log.LogWarning("sending the device ECDH cert failed; encrypted secrets cannot be opened until it is sent: {Reason}", e.Message);
             }
         }
+        if (logSpool != null) logSpool.DeviceId = session.DeviceId!;
         _onboarded.TrySetResult(session.DeviceId!);
 
         await Task.WhenAll(
-            logLoop,
+            LogUploader != null ? Supervise("logs", LogUploader.RunAsync, ct) : Task.CompletedTask,
             Supervise("config", poller.RunAsync, ct),
             Supervise("outbox", c => outbox.RunAsync(session, options.RetryInterval, c), ct),
             Supervise("info", reporting.InfoLoopAsync, ct),

@@ -1,5 +1,5 @@
 using Eve.Appliance.Agent;
-using Eve.Appliance.Agent.Reporting;
+using Eve.Appliance.Agent.Telemetry.Logs;
 using Eve.Appliance.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -24,11 +24,12 @@ internal static class AgentCommand
         var connectivity = Agent.Connectivity.ConnectivitySubsystem.FromArgs(args.Get("mgmt-netns"), args.Get("usb-image"), options.PersistDir, bindControllerTraffic: true);
         options = options with { ControllerHandler = connectivity != null ? connectivity.ConfigureControllerHandler : null };
         args.EnsureAllUsed();
-        var capture = new AgentLogCapture();
-        var builder = ServiceRegistration.NewHost(Path.Combine(options.PersistDir, "logs"), capture);
+        // EVE's timers: segments close after 5 minutes, uploads every 90 s (faster with a backlog).
+        using var spool = AgentLogSpool.Open(options.PersistDir, TimeSpan.FromMinutes(5));
+        var builder = ServiceRegistration.NewHost(Path.Combine(options.PersistDir, "logs"), spool);
         builder.Services.AddApps();
         if (connectivity != null) builder.Services.AddSingleton<IAgentSubsystem>(connectivity);
-        builder.Services.AddAgent(_ => options, capture);
+        builder.Services.AddAgent(_ => options, spool);
         using var host = builder.Build();
         await host.RunAsync().ConfigureAwait(false);
         return ExitCode.Ok;

@@ -10,6 +10,7 @@ internal static class CommandDispatcher
 
           run --data-dir DIR [--listen ADDR:PORT] [--controller URL] [--serial S] [--tpm auto|none|device:PATH|swtpm:HOST:PORT]
                                   [--app-netns NS] [--mgmt-netns NS [--usb-image FAT]] [--boot-disk DISK [--hardware-watchdog]]
+                                  [--metrics-listen ADDR:PORT [--metrics-listen-any]] [--log-interval SECONDS] [--log-drill RATE]
                                   the appliance: controller + device agent in one process
           controller --data-dir DIR [--listen ADDR:PORT] [--server-name NAME] [--enforce-integrity]
           agent --config-dir DIR --persist-dir DIR [--controller URL] [--serial S] [--tpm ...] [--mgmt-netns NS [--usb-image FAT]]

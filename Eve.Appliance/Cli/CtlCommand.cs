@@ -21,8 +21,10 @@ internal static class CtlCommand
           config set ID FILE.json             raw override: validate and assign a whole config (new version;
                                               the device leaves the object model until `assign`)
           info ID [--history]                 the latest info per object (--history: its last changes)
-          metrics ID [--since T] [--tier raw|minute|hour]   numeric series (T: ISO time or 15m, 6h, 7d;
-                                              default the last hour; tier: finest that covers T)
+          metrics ID [--since T] [--tier raw|minute|hour] [--object app/UUID|ni/UUID|vol/UUID]
+                                              numeric series of the device or one of its apps, network
+                                              instances, volumes (T: ISO time or 15m, 6h, 7d; default
+                                              the last hour; tier: finest that covers T)
           metrics ID --last N                 the last N metrics messages, whole
           logs ID [--app A] [--level L] [--since T] [--text S] [--follow] [--limit N]
                                               device and app log lines (--app device = the device's own;
@@ -82,7 +84,7 @@ internal static class CtlCommand
                     result = await client.GetAsync($"admin/devices/{Uri.EscapeDataString(metricsId)}/metrics?last={Uri.EscapeDataString(last)}");
                     break;
                 }
-                result = await client.GetAsync($"admin/devices/{Uri.EscapeDataString(metricsId)}/metrics/series{Query(("since", args.Get("since")), ("tier", args.Get("tier")))}");
+                result = await client.GetAsync($"admin/devices/{Uri.EscapeDataString(metricsId)}/metrics/series{Query(("since", args.Get("since")), ("tier", args.Get("tier")), ("object", args.Get("object")))}");
                 args.EnsureAllUsed();
                 if (!json) { SeriesTable.Print(stdout, result as JsonArray ?? []); return ExitCode.Ok; }
                 break;

@@ -1,6 +1,6 @@
 using Eve.Appliance.Agent;
 using Eve.Appliance.Agent.BaseOs;
-using Eve.Appliance.Agent.Reporting;
+using Eve.Appliance.Agent.Telemetry.Logs;
 using Eve.Appliance.Controller;
 using Eve.Appliance.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,10 +35,14 @@ internal static class RunCommand
         var appNetns = args.Get("app-netns");
         // Ports are managed only in a namespace named here; the embedded controller stays on loopback unless upstream.
         var connectivity = Agent.Connectivity.ConnectivitySubsystem.FromArgs(args.Get("mgmt-netns"), args.Get("usb-image"), persistDir, bindControllerTraffic: upstream != null);
+        var logDrill = args.Get("log-drill");
+        var logTimer = AgentCommand.Seconds(args.Get("log-interval")) ?? TimeSpan.FromSeconds(10);
+        var metricsListen = args.Get("metrics-listen") is { } listen ? Controller.Admin.MetricsListener.Endpoint(listen, args.Flag("metrics-listen-any")) : null;
         args.EnsureAllUsed();
 
-        var capture = new AgentLogCapture();
-        var builder = ServiceRegistration.NewHost(Path.Combine(dataDir, "logs"), capture);
+        // The local controller is next door: logs close and upload every 10 s, not EVE's 5 min / 90 s.
+        using var spool = AgentLogSpool.Open(persistDir, logTimer);
+        var builder = ServiceRegistration.NewHost(Path.Combine(dataDir, "logs"), spool);
         builder.Services.AddController(controllerOptions);
         builder.Services.AddHostedService(sp => new DeviceBootstrapper(sp.GetRequiredService<ControllerServer>(), dataDir, configDir, upstream != null));
         builder.Services.AddApps();
@@ -50,8 +54,17 @@ internal static class RunCommand
             Tpm = tpm,
             ControllerUrl = upstream != null ? new Uri(upstream) : null,
             ControllerHandler = connectivity != null ? connectivity.ConfigureControllerHandler : null,
-        }, capture);
+            // The local controller is never far: back off at most a minute (EVE's 30 min is for a cloud).
+            LogUpload = upstream == null ? new LogUploadPacing { Interval = logTimer, MaxBackoff = TimeSpan.FromMinutes(1) } : new LogUploadPacing(),
+        }, spool);
         if (connectivity != null) builder.Services.AddSingleton<IAgentSubsystem>(connectivity);
+        if (logDrill != null) builder.Services.AddHostedService(sp => LogDrill.FromArg(logDrill, sp.GetRequiredService<ILoggerFactory>()));
+        if (metricsListen != null)
+            builder.Services.AddHostedService(_ => new Controller.Admin.MetricsListener(metricsListen, async ct =>
+            {
+                using var admin = new AdminClient(dataDir);
+                return await admin.GetTextAsync("metrics").ConfigureAwait(false);
+            }));
         // Node health (reboots, A/B updates, watchdog) may reboot the machine, so it runs only on a
         // dedicated box, which names its A/B disk; a workstation running `make run` never reboots.
         if (bootDisk != null)

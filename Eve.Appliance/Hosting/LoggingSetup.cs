@@ -12,7 +12,10 @@ namespace Eve.Appliance.Hosting;
 /// </summary>
 internal static class LoggingSetup
 {
-    public static void Configure(ILoggingBuilder logging, string? logDir, bool console = true, Microsoft.Extensions.Logging.LogLevel min = Microsoft.Extensions.Logging.LogLevel.Information)
+    /// <param name="spool">The device's log spool provider, if any: registered first, so a line is in the
+    /// spool before the console shows it (what a crash drill reads from the console was accepted).</param>
+    public static void Configure(ILoggingBuilder logging, string? logDir, bool console = true, Microsoft.Extensions.Logging.LogLevel min = Microsoft.Extensions.Logging.LogLevel.Information,
+        ILoggerProvider? spool = null)
     {
         var config = new LoggingConfiguration();
         var layout = "${date:format=HH\\:mm\\:ss.fff} ${level:uppercase=true:padding=-5} ${logger:shortName=true}: ${message}${onexception:inner= ${exception:format=Message}}";
@@ -39,6 +42,7 @@ internal static class LoggingSetup
         LogManager.Configuration = config;
         logging.ClearProviders();
         logging.SetMinimumLevel(min);
+        if (spool != null) logging.AddProvider(spool);
         logging.AddNLog(config);
     }
 }

@@ -1,7 +1,7 @@
 using Eve.Appliance.Agent;
 using Eve.Appliance.Agent.Apps;
 using Eve.Appliance.Agent.Config;
-using Eve.Appliance.Agent.Reporting;
+using Eve.Appliance.Agent.Telemetry.Logs;
 using Eve.Appliance.Controller;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -21,12 +21,12 @@ internal static class ServiceRegistration
         return services;
     }
 
-    public static IServiceCollection AddAgent(this IServiceCollection services, Func<IServiceProvider, AgentOptions> options, AgentLogCapture? capture)
+    public static IServiceCollection AddAgent(this IServiceCollection services, Func<IServiceProvider, AgentOptions> options, AgentLogSpool? spool)
     {
         services.AddSingleton(options);
         services.AddSingleton<ConfigHub>();
         services.AddSingleton(sp => new DeviceAgent(sp.GetRequiredService<AgentOptions>(), sp.GetRequiredService<ConfigHub>(),
-            sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>(), capture,
+            sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>(), spool,
             sp.GetServices<IAgentSubsystem>()));
         services.AddHostedService(sp => sp.GetRequiredService<DeviceAgent>());
         return services;
@@ -50,13 +50,12 @@ internal static class ServiceRegistration
         return services;
     }
 
-    public static HostApplicationBuilder NewHost(string? logDir, AgentLogCapture? capture = null)
+    public static HostApplicationBuilder NewHost(string? logDir, AgentLogSpool? spool = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
-        LoggingSetup.Configure(builder.Logging, logDir);
-        if (capture != null) builder.Logging.AddProvider(capture);
+        LoggingSetup.Configure(builder.Logging, logDir, spool: spool?.LoggerProvider);
         return builder;
     }
 }

@@ -41,6 +41,7 @@ public sealed class ControllerStore : IDisposable
         Logs.EnsureIndex(l => l.DeviceId);
         InfoHistory = _db.GetCollection<InfoHistoryDoc>("info_history");
         MetricPoints = _db.GetCollection<MetricPointDoc>("metric_points");
+        LogChunks = _db.GetCollection<LogChunkDoc>("log_chunks");
     }
 
     /// <summary>Our own mapper, with every document type mapped before the store is shared:
@@ -57,6 +58,7 @@ public sealed class ControllerStore : IDisposable
         mapper.ToDocument(new LogDoc());
         mapper.ToDocument(new InfoHistoryDoc());
         mapper.ToDocument(new MetricPointDoc());
+        mapper.ToDocument(new LogChunkDoc());
         return mapper;
     }
 
@@ -70,6 +72,24 @@ public sealed class ControllerStore : IDisposable
     public ILiteCollection<LogDoc> Logs { get; }
     public ILiteCollection<InfoHistoryDoc> InfoHistory { get; }
     public ILiteCollection<MetricPointDoc> MetricPoints { get; }
+    public ILiteCollection<LogChunkDoc> LogChunks { get; }
+
+    /// <summary>Runs <paramref name="work"/> as one LiteDB transaction (on this thread): all of its
+    /// writes are committed together or, on an exception or a crash, none.</summary>
+    public void InTransaction(Action work)
+    {
+        _db.BeginTrans();
+        try
+        {
+            work();
+            _db.Commit();
+        }
+        catch
+        {
+            _db.Rollback();
+            throw;
+        }
+    }
 
     public int UserVersion => _db.UserVersion;
 

@@ -80,6 +80,16 @@ public sealed class LogDoc
     public ulong MsgId { get; set; }
 }
 
+/// <summary>A newlogs chunk already stored (_id = "&lt;device&gt;/&lt;spool id&gt;/&lt;chunk id, 20 digits&gt;"), so
+/// a chunk the device re-sends after a crash between our 201 and its bookkeeping is not stored twice.
+/// Written in the same transaction as the chunk's lines; the newest few per device are kept.</summary>
+public sealed class LogChunkDoc
+{
+    [BsonId] public string Id { get; set; } = "";
+    public string DeviceId { get; set; } = "";
+    public DateTime At { get; set; }
+}
+
 /// <summary>An earlier version of one info object (same key as <see cref="InfoDoc"/>); the last
 /// <see cref="StoreLimits.InfoHistoryPerObject"/> changes per object are kept.</summary>
 public sealed class InfoHistoryDoc

@@ -9,8 +9,9 @@ namespace Eve.Appliance.Agent.Apps;
 /// the guest wrote to it (EVE's appDiskMetric has no I/O counters).</summary>
 internal static class AppMetrics
 {
-    public static void Fill(ZMetricMsg msg, IEnumerable<AppWorker> workers, DateTimeOffset now)
+    public static void Fill(ZMetricMsg msg, IEnumerable<AppWorker> workers, DateTimeOffset now, Func<VolumeIntent, string>? volumePath = null)
     {
+        if (volumePath != null) FillVolumes(msg, workers, volumePath);
         foreach (var w in workers)
         {
             if (w.Vm is not { IsRunning: true } vm) continue;
@@ -55,6 +56,25 @@ internal static class AppMetrics
                 });
             }
             msg.Am.Add(m);
+        }
+    }
+
+    /// <summary>One ZMetricVolume per volume of every app (running or not), with the guest's I/O when
+    /// the volume is a disk of a running VM.</summary>
+    private static void FillVolumes(ZMetricMsg msg, IEnumerable<AppWorker> workers, Func<VolumeIntent, string> volumePath)
+    {
+        var seen = new HashSet<Guid>();
+        foreach (var w in workers)
+        {
+            var disks = w.Vm is { IsRunning: true } vm ? vm.Spec.Disks.Select(d => d.Path).ToList() : [];
+            foreach (var v in w.Intent.Volumes)
+            {
+                if (!seen.Add(v.Id)) continue;
+                var path = volumePath(v);
+                var index = disks.FindIndex(d => d.Contains(v.Id.ToString("D"), StringComparison.Ordinal));
+                var io = index < 0 ? null : w.BlockStats.FirstOrDefault(b => b.Qdev?.Contains($"vdisk{index}", StringComparison.Ordinal) == true);
+                msg.Vm.Add(Telemetry.VolumeMetrics.Of(v.Id, v.Name, v.MaxSizeBytes, path, io));
+            }
         }
     }
 }

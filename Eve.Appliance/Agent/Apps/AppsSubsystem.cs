@@ -49,7 +49,7 @@ internal sealed partial class AppsSubsystem(AppsOptions? options = null, IAppNet
             new QemuSupervisor(processes, _options.Qemu, context.Time), accel, network ?? new UserModeNetworkAttachment(),
             context.Reports, _options, Directory.CreateDirectory(run).FullName, Directory.CreateDirectory(Path.Combine(dir, "logs")).FullName,
             _options.AvailableMemoryKiB ?? (() => HostMemory.ReadAvailableKiB()), context.Time, log);
-        context.Reports.AddMetrics(m => AppMetrics.Fill(m, Workers, context.Time.GetUtcNow()));
+        context.Reports.AddMetrics(m => AppMetrics.Fill(m, Workers, context.Time.GetUtcNow(), volumes.PathOf));
         Log.Started(log, dir, accel);
 
         // Workers live as long as this run: when it ends (agent shutdown, or a failure the agent

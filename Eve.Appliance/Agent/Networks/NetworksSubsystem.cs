@@ -45,6 +45,8 @@ internal sealed class NetworksSubsystem(NetworksOptions options, IReadOnlyList<D
         await using var servers = new MetadataServers(options.Netns, () => _metadata, log);
         var reports = new NetworkInfoReports(context.Reports);
         var states = context.Hub.Subscribe();
+        IReadOnlyList<Org.Lfedge.Eve.Metrics.ZMetricNetworkInstance> metrics = [];
+        context.Reports.AddMetrics(m => m.Nm.AddRange(Volatile.Read(ref metrics)));
         DesiredState? desired = null;
         NetworksArgs? args = null;
         NetworksStatus? status = null;
@@ -93,6 +95,13 @@ internal sealed class NetworksSubsystem(NetworksOptions options, IReadOnlyList<D
                     log.LogWarning("flow logs: reading conntrack failed: {Error}", e.Message);
                 }
             }
+            var links = status.Instances.Select(ni => new Telemetry.NetworkInstanceLinks(ni.Uuid, ni.DisplayName, (uint)ni.Kind, ni.Bridge, [.. ni.Apps.Select(a => a.Vif)])).ToList();
+            try
+            {
+                var fresh = await Telemetry.NetworkInstanceMetrics.ReadAsync(runner, options.Netns, links, ct).ConfigureAwait(false);
+                Volatile.Write(ref metrics, fresh);
+            }
+            catch (ProcessFailedException e) { log.LogWarning("network instance counters unreadable: {Reason}", e.Message); }
         }
     }
 

@@ -4,19 +4,20 @@ using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Logging;
 using Org.Lfedge.Eve.Info;
-using Org.Lfedge.Eve.Logs;
+using Eve.Appliance.Agent.Telemetry.Logs;
 using Org.Lfedge.Eve.Metrics;
 
 namespace Eve.Appliance.Agent.Reporting;
 
 /// <summary>
 /// What the agent reports: device info on change (and on every new config epoch), metrics every
-/// timer.metric.interval, and its own logs as newlogs chunks. Info and logs go through the
-/// persisted <see cref="Outbox"/>; metrics are sent live and dropped when the controller is away
-/// (as EVE does: a stale metric has no value, a lost log line does).
+/// timer.metric.interval, and app console lines into the log spool (the spool's uploader ships
+/// them with the agent's own lines). Info goes through the persisted <see cref="Outbox"/>; metrics
+/// are sent live and dropped when the controller is away (as EVE does: a stale metric has no value,
+/// a lost log line does).
 /// </summary>
 internal sealed class ReportingLoops(DeviceSession session, Outbox outbox, ConfigHub hub, ITelemetrySource source,
-    AgentLogCapture? logs, AgentOptions options, TimeProvider time, ILogger log) : IReportSink
+    AgentLogSpool? logs, AgentOptions options, TimeProvider time, ILogger log) : IReportSink
 {
     private byte[]? _lastDeviceInfo;
     private readonly List<Action<ZMetricMsg>> _contributors = [];
@@ -55,10 +56,8 @@ internal sealed class ReportingLoops(DeviceSession session, Outbox outbox, Confi
 
     public void PublishAppLogs(Guid app, string appName, IReadOnlyList<string> lines)
     {
-        if (lines.Count == 0) return;
-        var at = Timestamp.FromDateTimeOffset(time.GetUtcNow());
-        var entries = lines.Select(l => new LogEntry { Severity = "info", Source = appName, Iid = app.ToString(), Content = l, Timestamp = at });
-        outbox.Enqueue($"apps/instanceid/{app:D}/newlogs", Api.NewLogs.NewLogsCodec.EncodeApp(appName, entries, time.GetUtcNow()));
+        if (lines.Count == 0 || logs == null) return;
+        logs.AppendAppLines(app, appName, lines, time.GetUtcNow());
     }
 
     public void PublishFlowLog(Org.Lfedge.Eve.Flowlog.FlowMessage flows)
@@ -146,29 +145,6 @@ internal sealed class ReportingLoops(DeviceSession session, Outbox outbox, Confi
             {
                 MetricsDropped++;
                 log.LogDebug("metrics not sent: {Reason}", e.Message);
-            }
-        }
-    }
-
-    /// <summary>Packs captured log lines into a newlogs chunk every LogFlushInterval (or at 500 lines).</summary>
-    public async Task LogLoopAsync(CancellationToken ct)
-    {
-        if (logs == null) return;
-        var batch = new List<LogEntry>();
-        while (!ct.IsCancellationRequested)
-        {
-            using var window = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            window.CancelAfter(options.LogFlushInterval);
-            try
-            {
-                while (batch.Count < 500 && await logs.Lines.WaitToReadAsync(window.Token).ConfigureAwait(false))
-                    while (batch.Count < 500 && logs.Lines.TryRead(out var line)) batch.Add(line);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested) { }
-            if (batch.Count > 0 && session.DeviceId != null)
-            {
-                outbox.Enqueue("newlogs", NewLogsChunk.Pack(batch, session.DeviceId, options.EveVersion, time.GetUtcNow()));
-                batch.Clear();
             }
         }
     }

@@ -33,7 +33,7 @@ internal static class AdminEndpoints
         g.MapGet("/devices/{id}/info", (string id) => Results.Ok(admin.Info(id)));
         g.MapGet("/devices/{id}/metrics", (string id, int? last) => Results.Ok(admin.Metrics(id, last ?? 10)));
         g.MapGet("/devices/{id}/info/history", (string id) => Results.Ok(admin.InfoHistory(id)));
-        g.MapGet("/devices/{id}/metrics/series", (string id, string? since, string? tier, int? limit) => Results.Ok(admin.Series(id, since, tier, limit ?? 10_000)));
+        g.MapGet("/devices/{id}/metrics/series", (string id, string? since, string? tier, int? limit, string? @object) => Results.Ok(admin.Series(id, since, tier, limit ?? 10_000, @object)));
         g.MapGet("/devices/{id}/logs", (string id, string? app, string? level, string? since, string? text, long? after, int? limit) =>
             Results.Ok(admin.Logs(id, app, level, since, text, after ?? 0, limit ?? 1000)));
         // Prometheus scrapes over the same socket (e.g. via a socat or node-exporter textfile bridge):

@@ -104,15 +104,19 @@ internal sealed class AdminService(
 
     /// <summary>A device's series from <paramref name="since"/> (default: the last hour) in the
     /// finest tier that covers it, or the tier asked for.</summary>
-    public IReadOnlyList<SeriesPoint> Series(string idOrName, string? since, string? tier, int limit)
+    public IReadOnlyList<SeriesPoint> Series(string idOrName, string? since, string? tier, int limit, string? obj = null)
     {
         var doc = Resolve(idOrName);
+        var key = doc.Id;
+        if (!string.IsNullOrEmpty(obj))
+            key = ObjectMetricValues.SeriesKey(doc.Id, ObjectMetricValues.Parse(obj)
+                ?? throw ApiError.BadRequest($"object '{obj}': expected app/UUID, ni/UUID or vol/UUID"));
         var now = time.GetUtcNow().UtcDateTime;
         var from = SinceParser.Parse(since, now) ?? now.AddHours(-1);
         tier ??= telemetry.Series.TierFor(from);
         if (tier is not (MetricSeries.Raw or MetricSeries.Minute or MetricSeries.Hour))
             throw ApiError.BadRequest($"tier '{tier}': expected raw, minute or hour");
-        return telemetry.Series.Points(doc.Id, tier, from, Math.Clamp(limit, 1, 20_000))
+        return telemetry.Series.Points(key, tier, from, Math.Clamp(limit, 1, 20_000))
             .Select(p => new SeriesPoint(p.At, p.Tier, p.Count,
                 p.Names.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => p.Sums[x.i] / p.Counts[x.i], StringComparer.Ordinal)))
             .ToList();
@@ -130,7 +134,8 @@ internal sealed class AdminService(
     }
 
     /// <summary>Prometheus text for every device and the controller's counters.</summary>
-    public string PrometheusMetrics() => PrometheusText.Render(devices.All(), telemetry.Series, counters, time.GetUtcNow().UtcDateTime);
+    public string PrometheusMetrics() => PrometheusText.Render(devices.All(), telemetry.Series, counters, time.GetUtcNow().UtcDateTime,
+        id => telemetry.MetricsOf(id, 1).Select(m => ZMetricMsg.Parser.ParseFrom(m.Message)).FirstOrDefault());
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 

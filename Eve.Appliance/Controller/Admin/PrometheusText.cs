@@ -7,7 +7,9 @@ namespace Eve.Appliance.Controller.Admin;
 
 /// <summary>
 /// The Prometheus text exposition (format 0.0.4) served at /metrics on the admin socket: per-device
-/// gauges from the newest raw series point and the controller's request and refusal counters.
+/// gauges from the newest raw series point, per-app, per-network-instance and per-volume samples from
+/// the newest metrics message (<see cref="PrometheusObjects"/>), and the controller's request and
+/// refusal counters.
 /// </summary>
 internal static class PrometheusText
 {
@@ -21,7 +23,8 @@ internal static class PrometheusText
         ("eve_device_uptime_seconds", MetricValues.Uptime, "Device uptime in seconds."),
     ];
 
-    public static string Render(IEnumerable<DeviceDoc> devices, MetricSeries series, ControllerCounters counters, DateTime now)
+    public static string Render(IEnumerable<DeviceDoc> devices, MetricSeries series, ControllerCounters counters, DateTime now,
+        Func<string, Org.Lfedge.Eve.Metrics.ZMetricMsg?>? latestMetrics = null)
     {
         var text = new StringBuilder();
         var list = devices.OrderBy(d => d.Id, StringComparer.Ordinal).ToList();
@@ -38,6 +41,8 @@ internal static class PrometheusText
                 if (i >= 0) Sample(text, metric, Labels(device), point.Sums[i] / point.Counts[i]);
             }
         }
+        if (latestMetrics != null)
+            PrometheusObjects.Render(text, list.Select(d => (d, latestMetrics(d.Id))).Where(x => x.Item2 != null).Select(x => (x.d, x.Item2!)).ToList());
         var snapshot = counters.Snapshot();
         Header(text, "eve_controller_requests_total", "counter", "Device API requests per endpoint.");
         foreach (var (key, value) in snapshot.Where(c => c.Key.StartsWith("requests.", StringComparison.Ordinal)))
@@ -48,15 +53,15 @@ internal static class PrometheusText
         return text.ToString();
     }
 
-    private static string Labels(DeviceDoc d) => $"device=\"{Escape(d.Id)}\",name=\"{Escape(d.Name)}\",serial=\"{Escape(d.Serial)}\"";
+    internal static string Labels(DeviceDoc d) => $"device=\"{Escape(d.Id)}\",name=\"{Escape(d.Name)}\",serial=\"{Escape(d.Serial)}\"";
 
-    private static void Header(StringBuilder text, string metric, string type, string help) =>
+    internal static void Header(StringBuilder text, string metric, string type, string help) =>
         text.Append("# HELP ").Append(metric).Append(' ').Append(help).Append('\n')
             .Append("# TYPE ").Append(metric).Append(' ').Append(type).Append('\n');
 
-    private static void Sample(StringBuilder text, string metric, string labels, double value) =>
+    internal static void Sample(StringBuilder text, string metric, string labels, double value) =>
         text.Append(metric).Append('{').Append(labels).Append("} ").Append(value.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
 
-    private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal)
+    internal static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal)
         .Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
 }

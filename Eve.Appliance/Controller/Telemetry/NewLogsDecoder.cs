@@ -1,6 +1,5 @@
 using Eve.Appliance.Api.NewLogs;
 using Eve.Appliance.Controller.Endpoints;
-using Org.Lfedge.Eve.Logs;
 
 namespace Eve.Appliance.Controller.Telemetry;
 
@@ -10,11 +9,13 @@ namespace Eve.Appliance.Controller.Telemetry;
 /// </summary>
 internal static class NewLogsDecoder
 {
-    public static IReadOnlyList<LogEntry> Decode(ReadOnlySpan<byte> gzip)
+    public static DecodedNewLogs Decode(ReadOnlySpan<byte> gzip)
     {
         try
         {
-            return NewLogsCodec.Decode(gzip, BodyLimits.LogsDecompressed).Entries;
+            var payload = NewLogsCodec.Decode(gzip, BodyLimits.LogsDecompressed);
+            var tag = payload.Header.Extra is { } extra ? NewLogsChunkTag.FromExtra(extra) : null;
+            return new DecodedNewLogs(payload.Entries, tag);
         }
         catch (NewLogsFormatException e)
         {

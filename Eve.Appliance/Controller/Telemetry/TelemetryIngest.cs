@@ -13,11 +13,24 @@ namespace Eve.Appliance.Controller.Telemetry;
 /// </summary>
 internal sealed class TelemetryIngest(ControllerStore store, TimeProvider time)
 {
-    private readonly Lock _capLock = new();
+    /// <summary>Chunk ids remembered per device: only the chunk in flight when a device crashed can
+    /// come again, so a few suffice; 1,024 covers many app streams and retries.</summary>
+    public const int ChunkIdsPerDevice = 1024;
+
+    private readonly Lock _chunkLock = new();
+    private readonly DeviceCap<LogDoc> _logCap = new(store.Logs, d => l => l.DeviceId == d, () => store.Limits.LogLinesPerDevice);
+    private readonly DeviceCap<MetricDoc> _metricCap = new(store.Metrics, d => m => m.DeviceId == d, () => store.Limits.MetricsPerDevice);
+    private readonly DeviceCap<LogChunkDoc> _chunkCap = new(store.LogChunks, d => c => c.DeviceId == d, () => ChunkIdsPerDevice);
 
     public TelemetryIngest(ControllerStore store) : this(store, TimeProvider.System) { }
 
     public MetricSeries Series { get; } = new(store, time);
+
+    /// <summary>Tagged chunks that arrived again and were not stored twice.</summary>
+    public long DuplicateChunks { get; private set; }
+
+    /// <summary>Store counts the log cap took (first insert per device, trims); not one per insert.</summary>
+    public long LogCapRecounts => _logCap.Recounts;
 
     public void Info(string deviceId, ZInfoMsg info)
     {
@@ -72,13 +85,49 @@ internal sealed class TelemetryIngest(ControllerStore store, TimeProvider time)
     {
         var at = metrics.AtTimeStamp?.ToDateTime() ?? time.GetUtcNow().UtcDateTime;
         store.Metrics.Insert(new MetricDoc { DeviceId = deviceId, At = at, Message = metrics.ToByteArray() });
-        Cap(store.Metrics, m => m.DeviceId == deviceId, store.Limits.MetricsPerDevice);
+        _metricCap.Added(deviceId, 1);
         Series.Add(deviceId, at, MetricValues.Of(metrics));
+        foreach (var (obj, values) in ObjectMetricValues.Of(metrics))
+            Series.Add(ObjectMetricValues.SeriesKey(deviceId, obj), at, values);
+    }
+
+    /// <summary>Stores a newlogs chunk. A chunk tagged by the device's spool is stored once: its id
+    /// is recorded in the same transaction as its lines, and a chunk seen before is acknowledged
+    /// without storing it again (the device re-sends one after a crash before its bookkeeping).</summary>
+    public void Logs(string deviceId, string appId, DecodedNewLogs chunk)
+    {
+        if (chunk.Tag is not { } tag)
+        {
+            Logs(deviceId, appId, chunk.Entries);
+            return;
+        }
+        var id = $"{deviceId}/{tag.SpoolId:N}/{tag.ChunkId:D20}";
+        lock (_chunkLock)
+        {
+            if (store.LogChunks.FindById(id) != null)
+            {
+                DuplicateChunks++;
+                return;
+            }
+            store.InTransaction(() =>
+            {
+                if (chunk.Entries.Count > 0) store.Logs.InsertBulk(Docs(deviceId, appId, chunk.Entries));
+                store.LogChunks.Insert(new LogChunkDoc { Id = id, DeviceId = deviceId, At = time.GetUtcNow().UtcDateTime });
+            });
+        }
+        _chunkCap.Added(deviceId, 1);
+        if (chunk.Entries.Count > 0) _logCap.Added(deviceId, chunk.Entries.Count);
     }
 
     public void Logs(string deviceId, string appId, IReadOnlyList<LogEntry> entries)
     {
         if (entries.Count == 0) return;
+        store.Logs.InsertBulk(Docs(deviceId, appId, entries));
+        _logCap.Added(deviceId, entries.Count);
+    }
+
+    private IEnumerable<LogDoc> Docs(string deviceId, string appId, IReadOnlyList<LogEntry> entries)
+    {
         var now = time.GetUtcNow().UtcDateTime;
         var docs = entries.Select(e => new LogDoc
         {
@@ -90,8 +139,7 @@ internal sealed class TelemetryIngest(ControllerStore store, TimeProvider time)
             Content = e.Content,
             MsgId = e.Msgid,
         });
-        store.Logs.InsertBulk(docs);
-        Cap(store.Logs, l => l.DeviceId == deviceId, store.Limits.LogLinesPerDevice);
+        return docs;
     }
 
     public IEnumerable<InfoDoc> InfoOf(string deviceId) => store.Info.Find(i => i.DeviceId == deviceId).OrderBy(i => i.Id);
@@ -120,7 +168,11 @@ internal sealed class TelemetryIngest(ControllerStore store, TimeProvider time)
         store.InfoHistory.DeleteMany(h => h.DeviceId == deviceId);
         store.Metrics.DeleteMany(m => m.DeviceId == deviceId);
         store.Logs.DeleteMany(l => l.DeviceId == deviceId);
+        store.LogChunks.DeleteMany(c => c.DeviceId == deviceId);
         Series.Forget(deviceId);
+        _logCap.Forget(deviceId);
+        _metricCap.Forget(deviceId);
+        _chunkCap.Forget(deviceId);
     }
 
     /// <summary>Same info apart from its timestamp: a periodic re-send is not a change.</summary>
@@ -139,22 +191,5 @@ internal sealed class TelemetryIngest(ControllerStore store, TimeProvider time)
         old.AtTimeStamp = null;
         now.AtTimeStamp = null;
         return old.Equals(now);
-    }
-
-    /// <summary>Deletes a device's oldest documents once it is over its cap (with 10 % slack so the
-    /// delete runs in batches, not on every insert).</summary>
-    private void Cap<T>(LiteDB.ILiteCollection<T> collection, System.Linq.Expressions.Expression<Func<T, bool>> ofDevice, int cap)
-    {
-        var count = collection.Count(ofDevice);
-        if (count <= cap + cap / 10) return;
-        lock (_capLock)
-        {
-            var excess = collection.Count(ofDevice) - cap;
-            if (excess <= 0) return;
-            var oldest = new List<LiteDB.BsonValue>();
-            foreach (var doc in collection.Query().Where(ofDevice).OrderBy("_id").Limit(excess).ToDocuments())
-                oldest.Add(doc["_id"]);
-            foreach (var id in oldest) collection.Delete(id);
-        }
     }
 }

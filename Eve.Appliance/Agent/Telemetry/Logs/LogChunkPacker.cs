@@ -90,7 +90,7 @@ internal sealed class LogChunkPacker(LogSpoolOptions options, LogUploadQueue que
         var now = time.GetUtcNow();
         var appUuid = LogStreams.AppUuidOf(stream);
         var header = appUuid == null
-            ? NewLogsCodec.DeviceHeader(options.Meta, now, level)
+            ? NewLogsCodec.DeviceHeader(options.MetaSource?.Invoke() ?? options.Meta, now, level)
             : NewLogsCodec.AppHeader(options.AppName?.Invoke(appUuid) ?? appUuid, now, level);
         header = header with { Extra = new NewLogsChunkTag(spoolId, new LogChunkId(segment, part).Value).ToExtra() };
         return GzipMember.Write(header, body.WrittenSpan, level);

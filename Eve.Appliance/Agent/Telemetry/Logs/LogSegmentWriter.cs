@@ -46,6 +46,8 @@ internal sealed class LogSegmentWriter : IDisposable
 
     public LogUploadQueue Queue { get; }
 
+    public LogSpoolOptions Options => _options;
+
     public LogChunkPacker Packer { get; }
 
     /// <summary>Random id of this spool folder; with the chunk id it names a chunk uniquely for ever.</summary>

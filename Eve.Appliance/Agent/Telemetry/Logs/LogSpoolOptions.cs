@@ -38,6 +38,10 @@ internal sealed record LogSpoolOptions
     /// (the owner calls <see cref="LogSegmentWriter.Tick"/>, as tests with a fake clock do).</summary>
     public TimeSpan? TickPeriod { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The FCOMMENT at packing time when set (the device id is known only after onboarding,
+    /// while the spool takes lines from the first one on); <see cref="Meta"/> otherwise.</summary>
+    public Func<LogBundleMeta>? MetaSource { get; init; }
+
     /// <summary>App name for an app stream's FNAME, from its UUID; the UUID itself when null.</summary>
     public Func<string, string>? AppName { get; init; }
 }

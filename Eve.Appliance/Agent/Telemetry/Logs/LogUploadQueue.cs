@@ -28,6 +28,8 @@ internal sealed class LogUploadQueue
         var stateDir = Path.Combine(options.Directory, "state");
         foreach (var d in new[] { PendingDir, SentDir, stateDir }) Directory.CreateDirectory(d);
         _sentLogPath = Path.Combine(stateDir, SentLogName);
+        RejectedDir = Path.Combine(options.Directory, "rejected");
+        QuotaBytes = options.QuotaBytes;
         LoadSentIds();
         foreach (var tmp in Directory.GetFiles(PendingDir, "*.tmp")) File.Delete(tmp); // a pack cut short
         // A crash between recording "sent" and moving the file leaves it pending: finish the move now.
@@ -37,6 +39,15 @@ internal sealed class LogUploadQueue
     public string PendingDir { get; }
 
     public string SentDir { get; }
+
+    /// <summary>Chunks the controller refused again and again, kept aside for a human (the newest few).</summary>
+    public string RejectedDir { get; }
+
+    /// <summary>Bytes of pending + sent chunks allowed on disk; starts at <see cref="LogSpoolOptions.QuotaBytes"/>
+    /// and follows newlog.gzipfiles.ondisk.maxmegabytes when the config changes.</summary>
+    public long QuotaBytes { get; set; }
+
+    public long RejectedChunks { get; private set; }
 
     public long DroppedSentChunks { get; private set; }
 
@@ -114,6 +125,22 @@ internal sealed class LogUploadQueue
         }
     }
 
+    /// <summary>Moves a chunk the controller keeps refusing out of the way (to rejected/, which keeps
+    /// the newest <paramref name="keep"/>), so the chunks behind it can go.</summary>
+    public void Reject(LogChunk chunk, int keep = 16)
+    {
+        lock (_gate)
+        {
+            Directory.CreateDirectory(RejectedDir);
+            var pending = Path.Combine(PendingDir, Path.GetFileName(chunk.Path));
+            if (!File.Exists(pending)) return;
+            File.Move(pending, Path.Combine(RejectedDir, Path.GetFileName(chunk.Path)), overwrite: true);
+            DirectorySync.Fsync(PendingDir);
+            RejectedChunks++;
+            foreach (var old in List(RejectedDir).SkipLast(keep)) File.Delete(old.Path);
+        }
+    }
+
     /// <summary>Deletes chunks until pending + sent fit the quota: oldest sent first, then oldest
     /// unsent. Returns how many bytes it freed; drops of unsent data are queued as log entries
     /// (<see cref="TryTakeDropNotice"/>) for the device stream.</summary>
@@ -128,14 +155,14 @@ internal sealed class LogUploadQueue
             var lostIds = new List<string>();
             foreach (var c in sent)
             {
-                if (total - freed <= _options.QuotaBytes) break;
+                if (total - freed <= QuotaBytes) break;
                 File.Delete(c.Path);
                 freed += c.Bytes;
                 sentDropped++;
             }
             foreach (var c in pending)
             {
-                if (total - freed <= _options.QuotaBytes) break;
+                if (total - freed <= QuotaBytes) break;
                 File.Delete(c.Path);
                 freed += c.Bytes;
                 unsentDropped++;
@@ -148,7 +175,7 @@ internal sealed class LogUploadQueue
             DroppedSentChunks += sentDropped;
             DroppedUnsentChunks += unsentDropped;
             DroppedUnsentBytes += unsentBytes;
-            var content = $"log spool over its quota of {_options.QuotaBytes} bytes: removed {sentDropped} uploaded chunk(s)"
+            var content = $"log spool over its quota of {QuotaBytes} bytes: removed {sentDropped} uploaded chunk(s)"
                 + (unsentDropped > 0
                     ? $" and dropped {unsentDropped} chunk(s) never uploaded ({unsentBytes} bytes lost: {string.Join(", ", lostIds)}); raise newlog.gzipfiles.ondisk.maxmegabytes or restore the controller connection"
                     : "");
