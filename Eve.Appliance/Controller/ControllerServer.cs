@@ -64,7 +64,7 @@ internal sealed class ControllerServer(ControllerOptions options, ILoggerFactory
         }
         var configs = new ConfigService(_store, _pki, options);
         var telemetry = new TelemetryIngest(_store, time);
-        var counters = new ControllerCounters();
+        var counters = new ControllerCounters(new StorageWatch(options.DataDir, time) { Reopen = _store.Reopen });
         var api = new DeviceApi(options, _pki, devices, new EnvelopeAuthenticator(devices),
             new RegistrationService(devices, onboarding, configs), configs, new AttestationService(devices), telemetry, counters, time);
 

@@ -15,7 +15,7 @@ internal static class LoggingSetup
     public static void Configure(ILoggingBuilder logging, string? logDir, bool console = true, Microsoft.Extensions.Logging.LogLevel min = Microsoft.Extensions.Logging.LogLevel.Information)
     {
         var config = new LoggingConfiguration();
-        var layout = "${date:format=HH\\:mm\\:ss.fff} ${level:uppercase=true:padding=-5} ${logger:shortName=true}: ${message}${onexception:inner= ${exception:format=Message}}";
+        var layout = "${date:format=HH\\:mm\\:ss.fff} ${level:uppercase=true:padding=-5} ${logger:shortName=true}: ${message}${onexception:inner= ${exception:format=ToString}}";
         var nlogMin = NLog.LogLevel.FromOrdinal((int)min);
         if (console)
         {
