@@ -33,4 +33,10 @@ internal static class Eventually
 
     public static Task WaitAsync(Func<bool> probe, string what, double seconds = 60) =>
         WaitAsync(() => Task.FromResult(probe()), what, seconds);
+
+    public static Task WaitAsync(Func<bool> probe, Func<string> what, double seconds = 60) =>
+        WaitAsync<object>(() => Task.FromResult(probe() ? new object() : null), what, seconds);
+
+    public static Task WaitAsync(Func<Task<bool>> probe, Func<string> what, double seconds = 60) =>
+        WaitAsync<object>(async () => await probe() ? new object() : null, what, seconds);
 }

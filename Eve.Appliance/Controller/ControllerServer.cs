@@ -72,7 +72,7 @@ internal sealed class ControllerServer(ControllerOptions options, ILoggerFactory
         _images = new ImageStore(options.DataDir);
         _ops = new Ops.OpsModule(_store, configs, devices, _images, ServerAddressForDevices, options, time, loggers);
         var telemetry = new TelemetryIngest(_store, time);
-        var counters = new ControllerCounters();
+        var counters = new ControllerCounters(new StorageWatch(options.DataDir, time) { Reopen = _store.Reopen });
         var api = new DeviceApi(options, _pki, devices, new EnvelopeAuthenticator(devices),
             new RegistrationService(devices, onboarding, configs), configs, new AttestationService(devices, ecdhCertChanged: configs.Invalidate), telemetry, counters, time);
 

@@ -18,7 +18,7 @@ internal static class LoggingSetup
         ILoggerProvider? spool = null)
     {
         var config = new LoggingConfiguration();
-        var layout = "${date:format=HH\\:mm\\:ss.fff} ${level:uppercase=true:padding=-5} ${logger:shortName=true}: ${message}${onexception:inner= ${exception:format=Message}}";
+        var layout = "${date:format=HH\\:mm\\:ss.fff} ${level:uppercase=true:padding=-5} ${logger:shortName=true}: ${message}${onexception:inner= ${exception:format=ToString}}";
         var nlogMin = NLog.LogLevel.FromOrdinal((int)min);
         if (console)
         {

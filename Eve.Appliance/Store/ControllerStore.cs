@@ -10,38 +10,92 @@ public sealed class ControllerStore : IDisposable
 {
     public const int SchemaVersion = 3;
 
-    private readonly LiteDatabase _db;
     private readonly BsonMapper _mapper;
     private readonly Lock _mapLock = new();
+    private readonly Lock _reopenGate = new();
+    private LiteDatabase _db;
+    private Collections _c;
 
     public ControllerStore(string dataDir, StoreLimits? limits = null)
     {
         Directory.CreateDirectory(dataDir);
         Path = System.IO.Path.Combine(dataDir, "controller.db");
+        _mapper = NewMapper();
+        _db = Open(Path, _mapper);
+        Migrations.Apply(_db);
+        Limits = limits ?? new StoreLimits();
+        _c = new Collections(_db, ensureIndexes: true);
+    }
+
+    private static LiteDatabase Open(string path, BsonMapper mapper)
+    {
         try
         {
-            _mapper = NewMapper();
-            _db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Direct }, _mapper);
+            return new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }, mapper);
         }
         catch (IOException e)
         {
-            throw new IOException($"cannot open the controller store {Path}: {e.Message} (is another controller running on this data folder?)", e);
+            throw new IOException($"cannot open the controller store {path}: {e.Message} (is another controller running on this data folder, or is its disk full?)", e);
         }
-        Migrations.Apply(_db);
-        Limits = limits ?? new StoreLimits();
-        Devices = _db.GetCollection<DeviceDoc>("devices");
-        Devices.EnsureIndex(d => d.CertHashHex, unique: true);
-        Onboarding = _db.GetCollection<OnboardDoc>("onboarding");
-        Configs = _db.GetCollection<ConfigDoc>("configs");
-        Info = _db.GetCollection<InfoDoc>("info");
-        Info.EnsureIndex(i => i.DeviceId);
-        Metrics = _db.GetCollection<MetricDoc>("metrics");
-        Metrics.EnsureIndex(m => m.DeviceId);
-        Logs = _db.GetCollection<LogDoc>("logs");
-        Logs.EnsureIndex(l => l.DeviceId);
-        InfoHistory = _db.GetCollection<InfoHistoryDoc>("info_history");
-        MetricPoints = _db.GetCollection<MetricPointDoc>("metric_points");
-        LogChunks = _db.GetCollection<LogChunkDoc>("log_chunks");
+    }
+
+    /// <summary>
+    /// LiteDB closes its engine for good after any I/O error (a full disk, say) and answers every
+    /// later call with that error. What it had committed is safe in its files, so the way back is to
+    /// open them again: LiteDB then replays its journal's committed transactions and drops the
+    /// unfinished one. Returns false (and keeps the closed one) while the disk still refuses.
+    /// </summary>
+    public bool Reopen()
+    {
+        lock (_reopenGate)
+        {
+            LiteDatabase fresh;
+            try
+            {
+                try { _db.Dispose(); }
+                catch (Exception e) when (e is IOException or LiteException or ObjectDisposedException) { /* already closed by the fault */ }
+                fresh = Open(Path, _mapper);
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+            _c = new Collections(fresh, ensureIndexes: false);
+            _db = fresh;
+            return true;
+        }
+    }
+
+    /// <summary>The core collections of one open database, swapped as a whole by <see cref="Reopen"/>.</summary>
+    private sealed class Collections
+    {
+        public Collections(LiteDatabase db, bool ensureIndexes)
+        {
+            Devices = db.GetCollection<DeviceDoc>("devices");
+            Onboarding = db.GetCollection<OnboardDoc>("onboarding");
+            Configs = db.GetCollection<ConfigDoc>("configs");
+            Info = db.GetCollection<InfoDoc>("info");
+            Metrics = db.GetCollection<MetricDoc>("metrics");
+            Logs = db.GetCollection<LogDoc>("logs");
+            InfoHistory = db.GetCollection<InfoHistoryDoc>("info_history");
+            MetricPoints = db.GetCollection<MetricPointDoc>("metric_points");
+            LogChunks = db.GetCollection<LogChunkDoc>("log_chunks");
+            if (!ensureIndexes) return;
+            Devices.EnsureIndex(d => d.CertHashHex, unique: true);
+            Info.EnsureIndex(i => i.DeviceId);
+            Metrics.EnsureIndex(m => m.DeviceId);
+            Logs.EnsureIndex(l => l.DeviceId);
+        }
+
+        public ILiteCollection<DeviceDoc> Devices { get; }
+        public ILiteCollection<OnboardDoc> Onboarding { get; }
+        public ILiteCollection<ConfigDoc> Configs { get; }
+        public ILiteCollection<InfoDoc> Info { get; }
+        public ILiteCollection<MetricDoc> Metrics { get; }
+        public ILiteCollection<LogDoc> Logs { get; }
+        public ILiteCollection<InfoHistoryDoc> InfoHistory { get; }
+        public ILiteCollection<MetricPointDoc> MetricPoints { get; }
+        public ILiteCollection<LogChunkDoc> LogChunks { get; }
     }
 
     /// <summary>Our own mapper, with every document type mapped before the store is shared:
@@ -64,15 +118,15 @@ public sealed class ControllerStore : IDisposable
 
     public string Path { get; }
     public StoreLimits Limits { get; }
-    public ILiteCollection<DeviceDoc> Devices { get; }
-    public ILiteCollection<OnboardDoc> Onboarding { get; }
-    public ILiteCollection<ConfigDoc> Configs { get; }
-    public ILiteCollection<InfoDoc> Info { get; }
-    public ILiteCollection<MetricDoc> Metrics { get; }
-    public ILiteCollection<LogDoc> Logs { get; }
-    public ILiteCollection<InfoHistoryDoc> InfoHistory { get; }
-    public ILiteCollection<MetricPointDoc> MetricPoints { get; }
-    public ILiteCollection<LogChunkDoc> LogChunks { get; }
+    public ILiteCollection<DeviceDoc> Devices => _c.Devices;
+    public ILiteCollection<OnboardDoc> Onboarding => _c.Onboarding;
+    public ILiteCollection<ConfigDoc> Configs => _c.Configs;
+    public ILiteCollection<InfoDoc> Info => _c.Info;
+    public ILiteCollection<MetricDoc> Metrics => _c.Metrics;
+    public ILiteCollection<LogDoc> Logs => _c.Logs;
+    public ILiteCollection<InfoHistoryDoc> InfoHistory => _c.InfoHistory;
+    public ILiteCollection<MetricPointDoc> MetricPoints => _c.MetricPoints;
+    public ILiteCollection<LogChunkDoc> LogChunks => _c.LogChunks;
 
     /// <summary>Runs <paramref name="work"/> as one LiteDB transaction (on this thread): all of its
     /// writes are committed together or, on an exception or a crash, none.</summary>
@@ -94,11 +148,13 @@ public sealed class ControllerStore : IDisposable
     public int UserVersion => _db.UserVersion;
 
     /// <summary>A collection of a document type owned by another part (the object model, operators,
-    /// audit). The type is mapped under a lock first, for the same reason as <see cref="NewMapper"/>.</summary>
+    /// audit). The type is mapped under a lock first, for the same reason as <see cref="NewMapper"/>.
+    /// Owners keep the collection, so it follows <see cref="Reopen"/> by itself (cold paths only:
+    /// every call goes through a proxy).</summary>
     public ILiteCollection<T> Collection<T>(string name) where T : new()
     {
         lock (_mapLock) _mapper.ToDocument(new T());
-        return _db.GetCollection<T>(name);
+        return ReopeningCollection<T>.Create(() => _db, name);
     }
 
     /// <summary>Starts a transaction on the calling thread; false when one is already open on it (the

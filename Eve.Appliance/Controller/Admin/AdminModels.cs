@@ -21,7 +21,7 @@ internal sealed record LogItem(long Id, DateTime At, string AppId, string Severi
 
 internal sealed record ConfigItemView(int Version, string Hash, bool IsDefault, System.Text.Json.Nodes.JsonNode? Config);
 
-internal sealed record StatusView(string Listen, int Devices, int OnboardingCerts, IReadOnlyDictionary<string, long> Counters);
+internal sealed record StatusView(string Listen, int Devices, int OnboardingCerts, IReadOnlyDictionary<string, long> Counters, string Storage);
 
 internal sealed record OnboardAddRequest(string CertPem, IReadOnlyList<string>? Serials);
 

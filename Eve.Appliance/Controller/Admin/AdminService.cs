@@ -26,7 +26,7 @@ internal sealed class AdminService(
     Func<string> listen,
     TimeProvider time)
 {
-    public StatusView Status() => new(listen(), devices.Count, onboarding.List().Count(), counters.Snapshot());
+    public StatusView Status() => new(listen(), devices.Count, onboarding.List().Count(), counters.Snapshot(), counters.Storage.Describe());
 
     public OnboardSummary AddOnboarding(OnboardAddRequest req)
     {
