@@ -7,7 +7,7 @@ BIN := Eve.Appliance/bin/$(CONFIG)/net10.0/eve-appliance
 TEST_FILTER ?=
 RESULTS := $(CURDIR)/artifacts/test-results
 
-.PHONY: setup build run test bench publish clean
+.PHONY: setup build run test bench publish clean fuzz faults soak
 
 setup:
 	@scripts/setup
@@ -27,6 +27,24 @@ test: build
 
 bench: build
 	scripts/bench
+
+# Coverage-guided fuzzing (SharpFuzz + AFL++): FUZZ_TARGET=all|envelope|config|..., FUZZ_SECONDS per target.
+FUZZ_TARGET ?= all
+FUZZ_SECONDS ?= 60
+fuzz: setup
+	scripts/fuzz $(FUZZ_TARGET) $(FUZZ_SECONDS)
+
+# kill -9 of the whole appliance under load, FAULT_ITERATIONS times, plus the disk-full tests.
+FAULT_ITERATIONS ?= 100
+faults: build
+	EVE_FAULT_ITERATIONS=$(FAULT_ITERATIONS) $(MAKE) --no-print-directory test TEST_FILTER="FullyQualifiedName~Eve.Appliance.Tests.Faults"
+
+# The appliance with a VM app and a simulated fleet; RSS/fd/thread growth (SOAK_MINUTES, SOAK_DEVICES).
+SOAK_MINUTES ?= 10
+SOAK_DEVICES ?= 200
+soak: build
+	sh images/test-guest/build.sh >/dev/null
+	$(BIN) soak --minutes $(SOAK_MINUTES) --devices $(SOAK_DEVICES)
 
 publish: setup
 	dotnet publish Eve.Appliance/Eve.Appliance.csproj -c Release -r linux-x64 --self-contained \

@@ -99,7 +99,7 @@ internal static class AppBench
     private static async Task<EdgeDevConfig> ConfigAsync(AdminClient admin, string deviceId) =>
         ProtoRegistry.CanonicalJsonParser.Parse<EdgeDevConfig>((await admin.GetAsync($"admin/devices/{deviceId}/config"))!["config"]!.ToJsonString());
 
-    private static void AddApp(EdgeDevConfig c, Guid appId, List<(string Sha, string Fqdn, string Dpath)> images)
+    internal static void AddApp(EdgeDevConfig c, Guid appId, List<(string Sha, string Fqdn, string Dpath)> images)
     {
         var ds = Guid.NewGuid().ToString();
         c.Datastores.Add(new DatastoreConfig { Id = ds, DType = DsType.DsHttps, Fqdn = images[0].Fqdn, Dpath = images[0].Dpath });

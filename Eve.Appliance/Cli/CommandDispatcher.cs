@@ -23,6 +23,7 @@ internal static class CommandDispatcher
           ctl --data-dir DIR <command>   operator CLI (`eve-appliance ctl --data-dir DIR help`)
           sim --devices N --bootstrap DIR [--controller URL] [--mode fleet|storm|poll] ...   simulated EVE fleet (`sim help`)
           bench <area>|all [--json-out FILE]   benchmarks: spine, tpm, partition, download, vm
+          soak [--minutes M] [--devices N] [--speedup F]   the appliance + a VM + a fleet; RSS/fd growth
           proto decode --type NAME FILE [--json]
           proto encode --type NAME FILE.json --out FILE.bin
           version
@@ -49,6 +50,7 @@ internal static class CommandDispatcher
                     return ExitCode.Ok;
                 case "sim": return await SimCommand.RunAsync(args, stdout);
                 case "bench": return await BenchCommand.RunAsync(args, stdout);
+                case "soak": return await SoakCommand.RunAsync(args, stdout);
                 case "ctl" when args.Positional.ElementAtOrDefault(1) is null or "help":
                     stdout.WriteLine(CtlCommand.Usage);
                     return ExitCode.Ok;
