@@ -23,6 +23,13 @@ internal sealed record AgentContext(
     /// <summary>When the controller last answered a config poll (null: never since start). Health
     /// gates use it as EVE's "can the new image reach its controller" test.</summary>
     public Func<DateTimeOffset?> LastControllerContact { get; init; } = () => null;
+
+    /// <summary>Where long-running loops heartbeat (null when node health is off): register once,
+    /// Beat() when busy, Idle() before waiting for work.</summary>
+    public Watchdog.HealthMonitor? Health { get; init; }
+
+    /// <summary>Maintenance mode (null: never): the apps stop and base-OS updates wait while active.</summary>
+    public Node.MaintenanceMode? Maintenance { get; init; }
 }
 
 /// <summary>A long-running part of the device runtime, started by the agent right after the

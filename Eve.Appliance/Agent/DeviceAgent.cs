@@ -15,7 +15,7 @@ namespace Eve.Appliance.Agent;
 /// never allowed to stop the appliance (STYLE §5.3).
 /// </summary>
 internal sealed class DeviceAgent(AgentOptions options, ConfigHub hub, ILoggerFactory loggers, TimeProvider time, AgentLogCapture? logCapture = null,
-    IEnumerable<IAgentSubsystem>? subsystems = null)
+    IEnumerable<IAgentSubsystem>? subsystems = null, Watchdog.HealthMonitor? health = null, Node.MaintenanceMode? maintenance = null)
     : BackgroundService
 {
     private readonly ILogger _log = loggers.CreateLogger("Agent");
@@ -50,17 +50,17 @@ internal sealed class DeviceAgent(AgentOptions options, ConfigHub hub, ILoggerFa
         Session = session;
         session.LoadPersisted();
         hub.Applied += _ => _firstConfig.TrySetResult();
-        var poller = new ConfigPoller(session, hub, options, time, loggers.CreateLogger("Config"));
+        var poller = new ConfigPoller(session, hub, options, time, loggers.CreateLogger("Config")) { Health = health };
         Poller = poller;
         if (poller.LoadCheckpoint()) _log.LogInformation("running on the checkpointed config until the controller answers");
 
-        var outbox = new Outbox(options.PersistDir, loggers.CreateLogger("Outbox"));
+        var outbox = new Outbox(options.PersistDir, loggers.CreateLogger("Outbox")) { Health = health };
         Outbox = outbox;
-        var reporting = new ReportingLoops(session, outbox, hub, new CollectorTelemetrySource(new Telemetry.Proc.ProcReader(), time, options.PersistDir), logCapture, options, time, loggers.CreateLogger("Reporting"));
+        var reporting = new ReportingLoops(session, outbox, hub, new CollectorTelemetrySource(new Telemetry.Proc.ProcReader(), time, options.PersistDir), logCapture, options, time, loggers.CreateLogger("Reporting")) { Health = health };
         Reporting = reporting;
 
         var logLoop = Supervise("logs", reporting.LogLoopAsync, ct);
-        var context = new AgentContext(options, hub, reporting, session, key, loggers, time) { LastControllerContact = () => poller.LastSuccess };
+        var context = new AgentContext(options, hub, reporting, session, key, loggers, time) { LastControllerContact = () => poller.LastSuccess, Health = health, Maintenance = maintenance };
         Context = context;
         // Subsystems start before onboarding completes: a box that reboots while its controller
         // is away brings its apps back from the checkpointed config.

@@ -24,6 +24,7 @@ internal static class AgentCommand
         var capture = new AgentLogCapture();
         var builder = ServiceRegistration.NewHost(Path.Combine(options.PersistDir, "logs"), capture);
         builder.Services.AddApps();
+        Agent.Node.MaintenanceServices.AddMaintenanceMode(builder.Services);
         builder.Services.AddAgent(_ => options, capture);
         using var host = builder.Build();
         await host.RunAsync().ConfigureAwait(false);

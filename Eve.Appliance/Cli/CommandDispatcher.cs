@@ -9,7 +9,7 @@ internal static class CommandDispatcher
         eve-appliance — EVE-compatible edge appliance: device runtime and embedded controller
 
           run --data-dir DIR [--listen ADDR:PORT] [--controller URL] [--serial S] [--tpm auto|none|device:PATH|swtpm:HOST:PORT]
-                                  [--app-netns NS] [--boot-disk DISK [--hardware-watchdog]]
+                                  [--app-netns NS] [--boot-disk DISK [--boot-partition IMGA|IMGB] [--hardware-watchdog] [--reboot-file FILE]]
                                   the appliance: controller + device agent in one process
           controller --data-dir DIR [--listen ADDR:PORT] [--server-name NAME] [--enforce-integrity]
           agent --config-dir DIR --persist-dir DIR [--controller URL] [--serial S] [--tpm ...]

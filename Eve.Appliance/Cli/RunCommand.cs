@@ -1,5 +1,6 @@
 using Eve.Appliance.Agent;
 using Eve.Appliance.Agent.BaseOs;
+using Eve.Appliance.Agent.Node;
 using Eve.Appliance.Agent.Reporting;
 using Eve.Appliance.Controller;
 using Eve.Appliance.Hosting;
@@ -33,6 +34,8 @@ internal static class RunCommand
         var bootDisk = args.Get("boot-disk");
         var hardwareWatchdog = args.Flag("hardware-watchdog");
         var appNetns = args.Get("app-netns");
+        var bootPartition = args.Get("boot-partition");
+        var rebootFile = args.Get("reboot-file");
         args.EnsureAllUsed();
 
         var capture = new AgentLogCapture();
@@ -40,6 +43,7 @@ internal static class RunCommand
         builder.Services.AddController(controllerOptions);
         builder.Services.AddHostedService(sp => new DeviceBootstrapper(sp.GetRequiredService<ControllerServer>(), dataDir, configDir, upstream != null));
         builder.Services.AddApps();
+        builder.Services.AddMaintenanceMode();
         builder.Services.AddAgent(_ => new AgentOptions
         {
             ConfigDir = configDir,
@@ -51,7 +55,9 @@ internal static class RunCommand
         // Node health (reboots, A/B updates, watchdog) may reboot the machine, so it runs only on a
         // dedicated box, which names its A/B disk; a workstation running `make run` never reboots.
         if (bootDisk != null)
-            builder.Services.AddNodeHealth(new Agent.BaseOs.BaseOsOptions { BootDisk = bootDisk }, hardwareWatchdog);
+            builder.Services.AddNodeHealth(new Agent.BaseOs.BaseOsOptions { BootDisk = bootDisk, CurrentPartition = bootPartition }, hardwareWatchdog,
+                sp => new EmbeddedControllerProbe(() => sp.GetRequiredService<ControllerServer>().DeviceApiUri,
+                    Path.Combine(ControllerServer.BootstrapDir(dataDir), "root-certificate.pem")), rebootFile);
         else if (hardwareWatchdog)
             throw new UsageException("--hardware-watchdog needs --boot-disk (node health runs only on a dedicated appliance)");
         if (appNetns != null) builder.Services.AddNetworks(appNetns, Path.Combine(dataDir, "run", "networks"));

@@ -11,6 +11,17 @@ internal sealed partial class BaseOsSubsystem
 {
     private async Task FollowAsync(DesiredState state, CancellationToken ct)
     {
+        if (_context.Maintenance is { Active: true } maintenance)
+        {
+            // EVE holds base-OS changes in maintenance mode: the operator is working on the box.
+            // The counters are looked at again when it ends (the config is re-published then).
+            if (state.Config.Baseos is { ContentTreeUuid: not "" } held && held.BaseOsVersion != _currentVersion)
+            {
+                _report!.Error($"base-OS update to {held.BaseOsVersion} held: the device is in maintenance mode ({maintenance.Describe()})");
+                _log.LogInformation("base-OS update held in maintenance mode");
+            }
+            return;
+        }
         if (await ForceFallbackAsync(state, ct).ConfigureAwait(false)) return;
         var b = state.Config.Baseos;
         if (b == null || b.ContentTreeUuid == "") return;
