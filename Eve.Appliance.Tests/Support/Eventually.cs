@@ -33,4 +33,8 @@ internal static class Eventually
 
     public static Task WaitAsync(Func<bool> probe, string what, double seconds = 60) =>
         WaitAsync(() => Task.FromResult(probe()), what, seconds);
+
+    /// <summary>As above; <paramref name="what"/> is evaluated when giving up.</summary>
+    public static Task WaitAsync(Func<bool> probe, Func<string> what, double seconds = 60) =>
+        WaitAsync<object>(() => Task.FromResult(probe() ? new object() : null), what, seconds);
 }

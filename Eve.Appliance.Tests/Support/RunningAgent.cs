@@ -26,7 +26,8 @@ internal sealed class RunningAgent : IAsyncDisposable
     }
 
     public static async Task<RunningAgent> StartAsync(string configDir, string persistDir, string serial, Func<AgentOptions, AgentOptions>? configure = null,
-        IEnumerable<IAgentSubsystem>? subsystems = null)
+        IEnumerable<IAgentSubsystem>? subsystems = null, Eve.Appliance.Agent.Watchdog.HealthMonitor? health = null,
+        Eve.Appliance.Agent.Node.MaintenanceMode? maintenance = null)
     {
         var options = new AgentOptions
         {
@@ -43,7 +44,7 @@ internal sealed class RunningAgent : IAsyncDisposable
         // The agent's own log lines go through the capture to the controller as newlogs.
         var capture = new AgentLogCapture();
         var loggers = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddProvider(capture));
-        var agent = new DeviceAgent(options, new ConfigHub(), loggers, TimeProvider.System, capture, subsystems);
+        var agent = new DeviceAgent(options, new ConfigHub(), loggers, TimeProvider.System, capture, subsystems, health, maintenance);
         await agent.StartAsync(CancellationToken.None);
         return new RunningAgent(agent, options);
     }

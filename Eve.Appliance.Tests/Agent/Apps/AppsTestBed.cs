@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Eve.Appliance.Agent.Apps;
 using Eve.Appliance.Agent.Content;
+using Eve.Appliance.Agent.Node;
 using Eve.Appliance.Api;
 using Eve.Appliance.Cli;
 using Eve.Appliance.Platform.Qemu;
@@ -27,6 +28,7 @@ internal sealed class AppsTestBed : IAsyncDisposable
     public RunningController Controller { get; }
     public AppsOptions Options { get; }
     public AppsSubsystem Apps { get; private set; } = null!;
+    public MaintenanceMode Maintenance { get; } = new();
     public string DeviceId { get; private set; } = "";
     public string PersistDir => _dir.Sub("persist");
     public string AppsDir => Options.Dir!;
@@ -75,7 +77,9 @@ internal sealed class AppsTestBed : IAsyncDisposable
     public async Task StartAgentAsync(string serial)
     {
         Apps = new AppsSubsystem(Options);
-        _agent = await RunningAgent.StartAsync(_dir.Sub("config"), PersistDir, serial, subsystems: [Apps]);
+        // Maintenance mode from the config only (no low-disk reason on a full build machine).
+        _agent = await RunningAgent.StartAsync(_dir.Sub("config"), PersistDir, serial,
+            subsystems: [Apps, new MaintenanceSubsystem(Maintenance, new MaintenanceOptions { MinFreeBytes = 0 })], maintenance: Maintenance);
         DeviceId = await _agent.Agent.Onboarded.WaitAsync(TimeSpan.FromSeconds(60));
     }
 
