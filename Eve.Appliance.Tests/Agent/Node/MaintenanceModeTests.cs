@@ -61,6 +61,7 @@ public sealed class MaintenanceModeTests
             while (republished.TryRead(out var s)) seen.Add(s.Hash);
             Assert.That(seen, Does.Contain("h2"));
 
+            Directory.CreateDirectory(Path.Combine(persist, "status"));
             File.WriteAllText(Path.Combine(persist, "status", "maintenance-mode"), "replacing the fan\n");
             Interlocked.Exchange(ref free, 100L << 20);
             await Eventually.WaitAsync(() => mode.Reasons.Count == 3, () => $"three reasons (now: {mode.Describe()})");

@@ -48,7 +48,7 @@ public sealed class AgentLoopWatchdogTests
             }
             var reason = await reboot.Requested.WaitAsync(TimeSpan.FromSeconds(120));
             TestContext.Out.WriteLine(reason);
-            Assert.That(reason, Does.StartWith("watchdog: ").And.Contain("config silent for"));
+            Assert.That(reason, Does.StartWith("reboot: watchdog: ").And.Contain("config silent for"));
             Assert.That(watchdog.Tripped!.Select(p => p.Name), Does.Contain("config"));
             Assert.That(watchdog.Tripped!.Select(p => p.Name), Has.None.AnyOf("info", "logs", "outbox"), "waiting loops are idle, not hung");
             var report = await File.ReadAllTextAsync(watchdog.LastReportFile!);
