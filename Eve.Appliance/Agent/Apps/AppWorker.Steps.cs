@@ -124,6 +124,7 @@ internal sealed partial class AppWorker
             nics.Add(await _p.Network.AttachAsync(intent.Id, i, intent.Interfaces[i], ct).ConfigureAwait(false)
                      ?? throw new AppRefusedException($"interface '{intent.Interfaces[i].Name}': its network {intent.Interfaces[i].NetworkId} is not ready; waiting"));
         var spec = Spec(intent, _volumeFiles, nics);
+        if (SerialPassthrough.Missing(intent.SerialPorts) is { } noPort) throw new AppRefusedException($"not started: {noPort}");
         if (HostMemory.Admit(spec, _p.AvailableMemoryKiB()) is { } refusal)
             throw new AppRefusedException($"not started: {refusal}");
         Move(AppEvent.BootStarted);
@@ -169,6 +170,7 @@ internal sealed partial class AppWorker
             Vnc = intent.EnableVnc ? new QemuVnc("127.0.0.1", intent.VncDisplay, intent.VncPassword) : null,
             QmpSocketPath = QmpSocketPath,
             PidFilePath = PidFilePath,
+            ExtraArgs = SerialPassthrough.Args(intent.SerialPorts),
         };
     }
 }

@@ -103,6 +103,7 @@ internal sealed partial class BaseOsSubsystem
     private async Task StageAsync(DesiredState state, string treeUuid, string wanted, uint retry, bool activate, CancellationToken ct)
     {
         var (request, cas, tree) = BaseOsImageSource.Resolve(state.Config, treeUuid);
+        _log.LogInformation("base-OS: downloading {Tree} from {Source}", tree.DisplayName, request.Display);
         _report!.Set(BaseOsStatus.Downloading, BaseOsSubStatus.DownloadInprogress, $"downloading {tree.DisplayName} from {request.Display}");
         _report.Error(null);
         _context.Reports.DeviceInfoChanged();
@@ -119,6 +120,7 @@ internal sealed partial class BaseOsSubsystem
             return;
         }
 
+        _log.LogInformation("base-OS: writing {Tree} (sha256 {Sha}) to {Partition}", tree.DisplayName, blob.Sha256, _other);
         _report.Set(BaseOsStatus.Updating, BaseOsSubStatus.UpdateInitializing, $"writing {tree.DisplayName} to {_other}");
         _context.Reports.DeviceInfoChanged();
         PartitionWriteResult written;
