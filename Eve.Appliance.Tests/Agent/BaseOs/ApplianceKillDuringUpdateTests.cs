@@ -5,9 +5,9 @@ using Eve.Appliance.Cli;
 using Eve.Appliance.Platform.Gpt;
 using Eve.Appliance.Platform.Processes;
 using Eve.Appliance.Tests.Agent.Content;
-using Eve.Appliance.Tests.Platform.Gpt;
 using Eve.Appliance.Tests.Support;
 using S = Eve.Appliance.Agent.BaseOs.EvePartitionState;
+using Sgdisk = Eve.Appliance.Tests.Platform.Gpt.Sgdisk;
 
 namespace Eve.Appliance.Tests.Agent.BaseOs;
 
@@ -25,7 +25,7 @@ public sealed class ApplianceKillDuringUpdateTests
     public async Task KilledDuringDownloadVerifyAndWrite_NeverBootsAnUnverifiedPartition_AndTheRestartFinishesTheUpdate()
     {
         using var dir = new TempDir("kill-update");
-        var disk = dir.File("disk.img");
+        var disk = dir.Sub("disk.img");
         await CreateLayoutAsync(disk);
         var (factory, _) = await SquashfsImage.BuildAsync(dir.Path, "1.0", payloadBytes: 300_000);
         var factoryBytes = await File.ReadAllBytesAsync(factory);
@@ -38,7 +38,7 @@ public sealed class ApplianceKillDuringUpdateTests
         server.BytesPerSecond = 3L << 20; // a ~4 s download: room for kills in the middle of it
 
         var data = dir.Sub("data");
-        var rebootFile = dir.File("reboot-request.json");
+        var rebootFile = dir.Sub("reboot-request.json");
         var port = ApplianceProcess.FreePort();
         string[] args = ["run", "--data-dir", data, "--listen", $"127.0.0.1:{port}", "--tpm", "none", "--serial", "SN-kill-update",
             "--boot-disk", disk, "--boot-partition", "IMGA", "--reboot-file", rebootFile];
