@@ -137,7 +137,9 @@ public sealed class ApplianceKillDuringUpdateTests
         {
             if (!File.Exists(Path.Combine(data, "run", "admin.sock"))) return null;
             using var admin = new AdminClient(data);
-            return (await admin.GetAsync("admin/devices") as JsonArray)?.FirstOrDefault()?["id"]?.GetValue<string>();
+            var id = (await admin.GetAsync("admin/devices") as JsonArray)?.FirstOrDefault()?["id"]?.GetValue<string>();
+            // The controller stores the device's first config right after onboarding.
+            return id != null && (await admin.GetAsync($"admin/devices/{id}/config"))?["config"] != null ? id : null;
         }, () => $"the appliance to onboard its device; output:\n{Tail(process.Output)}", 120);
 
     private static async Task SetBaseOsAsync(string data, string id, BlobTestServer server, string sha)

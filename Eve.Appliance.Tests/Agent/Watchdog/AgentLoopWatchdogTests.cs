@@ -53,6 +53,9 @@ public sealed class AgentLoopWatchdogTests
             Assert.That(watchdog.Tripped!.Select(p => p.Name), Has.None.AnyOf("info", "logs", "outbox"), "waiting loops are idle, not hung");
             var report = await File.ReadAllTextAsync(watchdog.LastReportFile!);
             Assert.That(report, Does.Contain("part config: last heartbeat").And.Contain("ConfigPoller"), "the report names the loop and where it registered");
+            Assert.That(watchdog.LastStackReport, Is.Not.Null, "createdump saved every thread's stack");
+            var stacks = await File.ReadAllTextAsync(watchdog.LastStackReport!);
+            Assert.That(stacks, Does.Contain("ConfigPoller").And.Contain("ManualResetEventSlim"), "the hung frame itself is in the saved stacks");
             Assert.That(new BootHistory(dir.Sub("persist"), TimeProvider.System).ObserveBoot("next-boot").Reason,
                 Is.EqualTo(Org.Lfedge.Eve.Info.BootReason.WatchdogHung), "the next boot reports the watchdog");
         }
