@@ -101,6 +101,9 @@ internal sealed class BlobTestServer : IAsyncDisposable
         {
             ctx.Response.ContentLength = declared;
             await ctx.Response.Body.FlushAsync();
+            // Headers only: the client decides on them and closes; then the body is cut short.
+            try { await Task.Delay(TimeSpan.FromSeconds(60), ctx.RequestAborted); }
+            catch (OperationCanceledException) { }
             ctx.Abort();
             return;
         }

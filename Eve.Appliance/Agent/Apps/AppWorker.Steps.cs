@@ -89,24 +89,39 @@ internal sealed partial class AppWorker
     {
         var key = $"contenttree/{content.Id:D}";
         var lastPercent = -1;
+        var gate = new Lock();
+        var finished = false;
+        // Progress<T> posts each report to the thread pool: a late one must not overwrite the final
+        // info (latest wins per key), so reports after the end are dropped under the same lock.
         var progress = new Progress<DownloadProgress>(d =>
         {
-            var percent = d.Percent ?? 0;
-            if (percent / 10 == lastPercent / 10 && percent != 100) return;
-            lastPercent = percent;
-            _p.Reports.PublishInfo(AppInfoBuilder.ContentTree(content, ZSwState.DownloadStarted, percent, d.BytesDone, null, _p.Time.GetUtcNow()), key);
+            lock (gate)
+            {
+                var percent = d.Percent ?? 0;
+                if (finished || (percent / 10 == lastPercent / 10 && percent != 100)) return;
+                lastPercent = percent;
+                _p.Reports.PublishInfo(AppInfoBuilder.ContentTree(content, ZSwState.DownloadStarted, percent, d.BytesDone, null, _p.Time.GetUtcNow()), key);
+            }
         });
         _p.Reports.PublishInfo(AppInfoBuilder.ContentTree(content, ZSwState.DownloadStarted, 0, 0, null, _p.Time.GetUtcNow()), key);
         try
         {
             var blob = await _p.Content.FetchAsync(content, progress, ct).ConfigureAwait(false);
-            _p.Reports.PublishInfo(AppInfoBuilder.ContentTree(content, ZSwState.Loaded, 100, blob.Size, null, _p.Time.GetUtcNow()), key);
+            lock (gate)
+            {
+                finished = true;
+                _p.Reports.PublishInfo(AppInfoBuilder.ContentTree(content, ZSwState.Loaded, 100, blob.Size, null, _p.Time.GetUtcNow()), key);
+            }
             return blob;
         }
         catch (ContentException e)
         {
             var message = $"content tree '{content.Name}' from {content.Source.GetLeftPart(UriPartial.Path)}: {e.Message}";
-            _p.Reports.PublishInfo(AppInfoBuilder.ContentTree(content, ZSwState.Error, 0, 0, message, _p.Time.GetUtcNow()), key);
+            lock (gate)
+            {
+                finished = true;
+                _p.Reports.PublishInfo(AppInfoBuilder.ContentTree(content, ZSwState.Error, 0, 0, message, _p.Time.GetUtcNow()), key);
+            }
             throw new ContentException(e.Kind, message, e.IsTransient, e);
         }
     }
