@@ -14,7 +14,9 @@ namespace Eve.Appliance.Agent.Node;
 /// counters: `reboot` reboots, `reboot` with desiredState=false powers off, `shutdown` shuts down.
 /// A counter acts when it differs from the one last acted on; the first config the device ever
 /// sees only sets the baseline (a fresh device must not reboot because the counter is 3).
-/// The new counter is persisted BEFORE acting, or the device would reboot forever.</summary>
+/// The new counter is persisted BEFORE acting, or the device would reboot forever.
+/// It also reboots (reason Disconnect) when the controller has not answered for
+/// `timer.reboot.no.network` (<see cref="NoNetworkReboot"/>).</summary>
 internal sealed class NodeAgent(BootHistory history, IRebootController reboot, string bootId,
     IHardwareWatchdog? hardwareWatchdog = null, HealthMonitor? health = null, NodeOptions? options = null) : IAgentSubsystem
 {
