@@ -33,7 +33,8 @@ internal sealed class RunningAgent : IAsyncDisposable
     }
 
     public static async Task<RunningAgent> StartAsync(string configDir, string persistDir, string serial, Func<AgentOptions, AgentOptions>? configure = null,
-        IEnumerable<IAgentSubsystem>? subsystems = null)
+        IEnumerable<IAgentSubsystem>? subsystems = null, Eve.Appliance.Agent.Watchdog.HealthMonitor? health = null,
+        Eve.Appliance.Agent.Node.MaintenanceMode? maintenance = null)
     {
         var options = new AgentOptions
         {
@@ -50,7 +51,7 @@ internal sealed class RunningAgent : IAsyncDisposable
         // The agent's own log lines go through its spool (segments close after 1 s) to the controller.
         var spool = AgentLogSpool.Open(persistDir, TimeSpan.FromSeconds(1));
         var loggers = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddProvider(spool.LoggerProvider));
-        var agent = new DeviceAgent(options, new ConfigHub(), loggers, TimeProvider.System, spool, subsystems);
+        var agent = new DeviceAgent(options, new ConfigHub(), loggers, TimeProvider.System, spool, subsystems, health, maintenance);
         await agent.StartAsync(CancellationToken.None);
         return new RunningAgent(agent, options, spool, loggers);
     }

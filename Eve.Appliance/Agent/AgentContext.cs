@@ -26,6 +26,13 @@ internal sealed record AgentContext(
 
     /// <summary>Opens secrets the controller encrypted for this device (CipherBlocks in config).</summary>
     public ObjectCrypto.IObjectDecryptor? Decryptor { get; init; }
+
+    /// <summary>Where long-running loops heartbeat (null when node health is off): register once,
+    /// Beat() when busy, Idle() before waiting for work.</summary>
+    public Watchdog.HealthMonitor? Health { get; init; }
+
+    /// <summary>Maintenance mode (null: never): the apps stop and base-OS updates wait while active.</summary>
+    public Node.MaintenanceMode? Maintenance { get; init; }
 }
 
 /// <summary>A long-running part of the device runtime, started by the agent right after the

@@ -16,7 +16,7 @@ namespace Eve.Appliance.Agent;
 /// never allowed to stop the appliance (STYLE §5.3).
 /// </summary>
 internal sealed class DeviceAgent(AgentOptions options, ConfigHub hub, ILoggerFactory loggers, TimeProvider time, AgentLogSpool? logSpool = null,
-    IEnumerable<IAgentSubsystem>? subsystems = null)
+    IEnumerable<IAgentSubsystem>? subsystems = null, Watchdog.HealthMonitor? health = null, Node.MaintenanceMode? maintenance = null)
     : BackgroundService
 {
     private readonly ILogger _log = loggers.CreateLogger("Agent");
@@ -53,13 +53,13 @@ internal sealed class DeviceAgent(AgentOptions options, ConfigHub hub, ILoggerFa
         session.LoadPersisted();
         if (logSpool != null) logSpool.DeviceId = session.DeviceId ?? "";
         hub.Applied += _ => _firstConfig.TrySetResult();
-        var poller = new ConfigPoller(session, hub, options, time, loggers.CreateLogger("Config"));
+        var poller = new ConfigPoller(session, hub, options, time, loggers.CreateLogger("Config")) { Health = health };
         Poller = poller;
         if (poller.LoadCheckpoint()) _log.LogInformation("running on the checkpointed config until the controller answers");
 
-        var outbox = new Outbox(options.PersistDir, loggers.CreateLogger("Outbox"));
+        var outbox = new Outbox(options.PersistDir, loggers.CreateLogger("Outbox")) { Health = health };
         Outbox = outbox;
-        var reporting = new ReportingLoops(session, outbox, hub, new CollectorTelemetrySource(new Telemetry.Proc.ProcReader(), time, options.PersistDir), logSpool, options, time, loggers.CreateLogger("Reporting"));
+        var reporting = new ReportingLoops(session, outbox, hub, new CollectorTelemetrySource(new Telemetry.Proc.ProcReader(), time, options.PersistDir), logSpool, options, time, loggers.CreateLogger("Reporting")) { Health = health };
         Reporting = reporting;
         var hsm = tpm == null ? HsmReport.NoTpm(key) : key.IsHardwareBacked ? await HsmReport.ForTpmAsync(tpm, key, ct).ConfigureAwait(false) : HsmReport.TpmUnused(key);
         reporting.AddDeviceInfo(hsm.Contribute);
@@ -77,6 +77,8 @@ internal sealed class DeviceAgent(AgentOptions options, ConfigHub hub, ILoggerFa
         var context = new AgentContext(options, hub, reporting, session, key, loggers, time)
         {
             LastControllerContact = () => poller.LastSuccess,
+            Health = health,
+            Maintenance = maintenance,
             Decryptor = new ObjectCrypto.ObjectDecryptor(key, () => session.Certs?.Message, loggers.CreateLogger("ObjectCrypto")),
         };
         Context = context;

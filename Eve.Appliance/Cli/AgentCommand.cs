@@ -29,6 +29,7 @@ internal static class AgentCommand
         var builder = ServiceRegistration.NewHost(Path.Combine(options.PersistDir, "logs"), spool);
         builder.Services.AddApps();
         if (connectivity != null) builder.Services.AddSingleton<IAgentSubsystem>(connectivity);
+        Agent.Node.MaintenanceServices.AddMaintenanceMode(builder.Services);
         builder.Services.AddAgent(_ => options, spool);
         using var host = builder.Build();
         await host.RunAsync().ConfigureAwait(false);

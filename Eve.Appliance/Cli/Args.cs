@@ -7,7 +7,7 @@ namespace Eve.Appliance.Cli;
 /// </summary>
 internal sealed class Args
 {
-    private static readonly HashSet<string> Flags = ["json", "force", "follow", "enforce-integrity", "help", "history", "metrics-listen-any"];
+    private static readonly HashSet<string> Flags = ["json", "force", "follow", "enforce-integrity", "help", "history", "metrics-listen-any", "hardware-watchdog"];
     private readonly Dictionary<string, List<string>> _options = new(StringComparer.Ordinal);
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
 

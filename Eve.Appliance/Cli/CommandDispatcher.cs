@@ -9,7 +9,7 @@ internal static class CommandDispatcher
         eve-appliance — EVE-compatible edge appliance: device runtime and embedded controller
 
           run --data-dir DIR [--listen ADDR:PORT] [--controller URL] [--serial S] [--tpm auto|none|device:PATH|swtpm:HOST:PORT]
-                                  [--app-netns NS] [--mgmt-netns NS [--usb-image FAT]] [--boot-disk DISK [--hardware-watchdog]]
+                                  [--app-netns NS] [--mgmt-netns NS [--usb-image FAT]] [--boot-disk DISK [--boot-partition IMGA|IMGB] [--hardware-watchdog] [--reboot-file FILE]]
                                   [--metrics-listen ADDR:PORT [--metrics-listen-any]] [--log-interval SECONDS] [--log-drill RATE]
                                   the appliance: controller + device agent in one process
           controller --data-dir DIR [--listen ADDR:PORT] [--server-name NAME] [--enforce-integrity]

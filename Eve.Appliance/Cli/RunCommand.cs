@@ -1,6 +1,7 @@
 using Eve.Appliance.Agent;
 using Eve.Appliance.Agent.BaseOs;
 using Eve.Appliance.Agent.Telemetry.Logs;
+using Eve.Appliance.Agent.Node;
 using Eve.Appliance.Controller;
 using Eve.Appliance.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,6 +39,8 @@ internal static class RunCommand
         var logDrill = args.Get("log-drill");
         var logTimer = AgentCommand.Seconds(args.Get("log-interval")) ?? TimeSpan.FromSeconds(10);
         var metricsListen = args.Get("metrics-listen") is { } listen ? Controller.Admin.MetricsListener.Endpoint(listen, args.Flag("metrics-listen-any")) : null;
+        var bootPartition = args.Get("boot-partition");
+        var rebootFile = args.Get("reboot-file");
         args.EnsureAllUsed();
 
         // The local controller is next door: logs close and upload every 10 s, not EVE's 5 min / 90 s.
@@ -46,6 +49,7 @@ internal static class RunCommand
         builder.Services.AddController(controllerOptions);
         builder.Services.AddHostedService(sp => new DeviceBootstrapper(sp.GetRequiredService<ControllerServer>(), dataDir, configDir, upstream != null));
         builder.Services.AddApps();
+        builder.Services.AddMaintenanceMode();
         builder.Services.AddAgent(_ => new AgentOptions
         {
             ConfigDir = configDir,
@@ -68,7 +72,9 @@ internal static class RunCommand
         // Node health (reboots, A/B updates, watchdog) may reboot the machine, so it runs only on a
         // dedicated box, which names its A/B disk; a workstation running `make run` never reboots.
         if (bootDisk != null)
-            builder.Services.AddNodeHealth(new Agent.BaseOs.BaseOsOptions { BootDisk = bootDisk }, hardwareWatchdog);
+            builder.Services.AddNodeHealth(new Agent.BaseOs.BaseOsOptions { BootDisk = bootDisk, CurrentPartition = bootPartition }, hardwareWatchdog,
+                sp => new EmbeddedControllerProbe(() => sp.GetRequiredService<ControllerServer>().DeviceApiUri,
+                    Path.Combine(ControllerServer.BootstrapDir(dataDir), "root-certificate.pem")), rebootFile);
         else if (hardwareWatchdog)
             throw new UsageException("--hardware-watchdog needs --boot-disk (node health runs only on a dedicated appliance)");
         if (appNetns != null) builder.Services.AddNetworks(appNetns, Path.Combine(dataDir, "run", "networks"));

@@ -27,7 +27,7 @@ internal static class ServiceRegistration
         services.AddSingleton<ConfigHub>();
         services.AddSingleton(sp => new DeviceAgent(sp.GetRequiredService<AgentOptions>(), sp.GetRequiredService<ConfigHub>(),
             sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>(), spool,
-            sp.GetServices<IAgentSubsystem>()));
+            sp.GetServices<IAgentSubsystem>(), sp.GetService<Agent.Watchdog.HealthMonitor>(), sp.GetService<Agent.Node.MaintenanceMode>()));
         services.AddHostedService(sp => sp.GetRequiredService<DeviceAgent>());
         return services;
     }

@@ -94,6 +94,9 @@ public sealed class AppsEndToEndTests
         var keepOld = volumePath + ".before-purge";
         await ProcessRunner.Default.RunAsync("ln", [volumePath, keepOld], TimeSpan.FromSeconds(10));
         await bed.SetConfigAsync(c => c.Apps[0].Purge.Counter = 1);
+        // Wait for the purge itself, not just any new QEMU: under load the old one may also have
+        // been restarted for another reason (a crash report), which reuses the volume.
+        await Eventually.WaitAsync(() => bed.Apps.Worker(AppId)?.Record.PurgeApplied == 1, "purge applied", 120);
         var purged = await RunningPidAsync("purged app RUNNING", notPid: restarted);
         Assert.That(await InodeAsync(volumePath), Is.Not.EqualTo(inode), "volume recreated by purge");
         File.Delete(keepOld);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Eve.Appliance.Agent.Apps;
 using Eve.Appliance.Agent.Content;
+using Eve.Appliance.Agent.Node;
 using Eve.Appliance.Api;
 using Eve.Appliance.Cli;
 using Eve.Appliance.Platform.Qemu;
@@ -31,6 +32,7 @@ internal sealed class AppsTestBed : IAsyncDisposable
     public AppsSubsystem Apps { get; private set; } = null!;
     /// <summary>The agent's networks part when the bed was given one (VM NICs on real network instances).</summary>
     public Eve.Appliance.Agent.Networks.NetworksSubsystem? Networks { get; private set; }
+    public MaintenanceMode Maintenance { get; } = new();
     public string DeviceId { get; private set; } = "";
     public string PersistDir => _dir.Sub("persist");
     public string AppsDir => Options.Dir!;
@@ -81,8 +83,10 @@ internal sealed class AppsTestBed : IAsyncDisposable
     {
         Networks = _networks?.Invoke();
         Apps = new AppsSubsystem(Options, Networks?.Attachment);
+        // Maintenance mode from the config only (no low-disk reason on a full build machine).
+        var maintenance = new MaintenanceSubsystem(Maintenance, new MaintenanceOptions { MinFreeBytes = 0 });
         _agent = await RunningAgent.StartAsync(_dir.Sub("config"), PersistDir, serial,
-            subsystems: Networks is null ? [Apps] : [Apps, Networks]);
+            subsystems: Networks is null ? [Apps, maintenance] : [Apps, Networks, maintenance], maintenance: Maintenance);
         DeviceId = await _agent.Agent.Onboarded.WaitAsync(TimeSpan.FromSeconds(60));
     }
 

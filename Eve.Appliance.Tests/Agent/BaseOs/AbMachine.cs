@@ -34,6 +34,9 @@ internal sealed class AbMachine : IAsyncDisposable
     public BaseOsSubsystem BaseOs { get; private set; } = null!;
     public BootHistory History { get; private set; } = null!;
 
+    /// <summary>Maintenance mode as the device sees it (survives "reboots", as the reasons would).</summary>
+    public MaintenanceMode Maintenance { get; } = new();
+
     /// <summary>The gate the test controls (the other gates are real or absent).</summary>
     public volatile string? GateProblem;
 
@@ -90,7 +93,7 @@ internal sealed class AbMachine : IAsyncDisposable
             _ => [HealthGates.Condition("test-gate", () => GateProblem)], new ImageVersionReader(ProcessRunner.Default));
         var node = new NodeAgent(History, Reboot, bootId);
         var context = new AgentContext(new AgentOptions { ConfigDir = _dir.File("config"), PersistDir = PersistDir },
-            Hub, Reports, null!, null!, NullLoggerFactory.Instance, TimeProvider.System);
+            Hub, Reports, null!, null!, NullLoggerFactory.Instance, TimeProvider.System) { Maintenance = Maintenance };
         _run = new CancellationTokenSource();
         var ct = _run.Token;
         _tasks = Task.WhenAll(Task.Run(() => node.RunAsync(context, ct)), Task.Run(() => BaseOs.RunAsync(context, ct)));

@@ -21,6 +21,9 @@ internal enum FaultKind
     Status,
     /// <summary>Serve the object with one byte flipped.</summary>
     WrongBytes,
+    /// <summary>Send this many bytes, then hold the connection until <see cref="BlobTestServer.Release"/>
+    /// completes, then drop it (a test looks at the client mid-transfer, then cuts it).</summary>
+    Hold,
 }
 
 internal sealed record ServerFault(FaultKind Kind, long AfterBytes = 0, int Status = 503);
@@ -38,6 +41,17 @@ internal sealed class BlobTestServer : IAsyncDisposable
     public Uri BaseUri { get; private set; } = new("http://127.0.0.1/");
     public ConcurrentDictionary<string, byte[]> Objects { get; } = new();
     public ConcurrentQueue<ServerFault> Faults { get; } = new();
+    /// <summary>Faults for one path only, taken before <see cref="Faults"/>.</summary>
+    public ConcurrentDictionary<string, ConcurrentQueue<ServerFault>> PathFaults { get; } = new();
+    /// <summary>Completing it lets a <see cref="FaultKind.Hold"/> go on (to its cut).</summary>
+    public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Content-Length to announce for a path instead of the object's (the body is then cut).</summary>
+    public ConcurrentDictionary<string, long> DeclaredLengths { get; } = new();
+    /// <summary>Bytes per second for every body (0: as fast as possible).</summary>
+    public long BytesPerSecond { get; set; }
+    /// <summary>Bytes of bodies written, over all requests.</summary>
+    public long BytesSent => Interlocked.Read(ref _bytesSent);
+    private long _bytesSent;
     public ConcurrentQueue<SeenRequest> Requests { get; } = new();
     public string? RequiredAuthorization { get; set; }
     /// <summary>WWW-Authenticate value sent with a 401 (an OCI registry's Bearer challenge).</summary>
@@ -83,7 +97,18 @@ internal sealed class BlobTestServer : IAsyncDisposable
             ctx.Response.StatusCode = 404;
             return;
         }
-        Faults.TryDequeue(out var fault);
+        if (DeclaredLengths.TryGetValue(path, out var declared))
+        {
+            ctx.Response.ContentLength = declared;
+            await ctx.Response.Body.FlushAsync();
+            // Headers only: the client decides on them and closes; then the body is cut short.
+            try { await Task.Delay(TimeSpan.FromSeconds(60), ctx.RequestAborted); }
+            catch (OperationCanceledException) { }
+            ctx.Abort();
+            return;
+        }
+        ServerFault? fault = null;
+        if (!(PathFaults.TryGetValue(path, out var forPath) && forPath.TryDequeue(out fault))) Faults.TryDequeue(out fault);
         if (fault?.Kind == FaultKind.Status)
         {
             ctx.Response.StatusCode = fault.Status;
@@ -109,11 +134,16 @@ internal sealed class BlobTestServer : IAsyncDisposable
         }
         ctx.Response.ContentLength = data.Length - from;
         var body = data.AsMemory((int)from);
-        if (fault?.Kind is FaultKind.Cut or FaultKind.Stall)
+        if (fault?.Kind is FaultKind.Cut or FaultKind.Stall or FaultKind.Hold)
         {
-            await ctx.Response.Body.WriteAsync(body[..(int)fault.AfterBytes]);
+            await WriteAsync(ctx, body[..(int)fault.AfterBytes]);
             await ctx.Response.Body.FlushAsync();
-            if (fault.Kind == FaultKind.Cut)
+            if (fault.Kind == FaultKind.Hold)
+            {
+                try { await Release.Task.WaitAsync(ctx.RequestAborted); }
+                catch (OperationCanceledException) { }
+            }
+            if (fault.Kind is FaultKind.Cut or FaultKind.Hold)
             {
                 ctx.Abort();
                 return;
@@ -122,7 +152,27 @@ internal sealed class BlobTestServer : IAsyncDisposable
             catch (OperationCanceledException) { }
             return;
         }
-        await ctx.Response.Body.WriteAsync(body);
+        await WriteAsync(ctx, body);
+    }
+
+    private async Task WriteAsync(HttpContext ctx, ReadOnlyMemory<byte> body)
+    {
+        if (BytesPerSecond <= 0)
+        {
+            await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted);
+            Interlocked.Add(ref _bytesSent, body.Length);
+            return;
+        }
+        // 20 slices a second at the asked rate.
+        int slice = (int)Math.Max(1, BytesPerSecond / 20);
+        for (int at = 0; at < body.Length; at += slice)
+        {
+            var part = body.Slice(at, Math.Min(slice, body.Length - at));
+            await ctx.Response.Body.WriteAsync(part, ctx.RequestAborted);
+            await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+            Interlocked.Add(ref _bytesSent, part.Length);
+            await Task.Delay(50, ctx.RequestAborted);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -21,6 +21,8 @@ internal sealed record AppIntent
     public IReadOnlyList<VolumeIntent> Volumes { get; init; } = [];
     /// <summary>The app's network adapters (names), in config order; see <see cref="IAppNetworkAttachment"/>.</summary>
     public IReadOnlyList<AppInterfaceIntent> Interfaces { get; init; } = [];
+    /// <summary>Host serial devices passed through (COM adapters), in config order.</summary>
+    public IReadOnlyList<AppSerialPort> SerialPorts { get; init; } = [];
 
     /// <summary>Everything that, when changed, needs the domain rebuilt (not the counters: they
     /// are compared on their own, because their meaning is "did it change", not "what is it").</summary>
@@ -28,5 +30,6 @@ internal sealed record AppIntent
         Vcpus, MemoryKiB, EnableVnc, VncDisplay, VncPassword ?? "", KernelArgs ?? "",
         string.Join(',', Volumes.Select(v => $"{v.Id}:{v.Generation}:{v.Target}:{v.MaxSizeBytes}:{v.Content?.Sha256}")),
         string.Join(',', Interfaces.Select(i => $"{i.Name}:{i.NetworkId}:{i.Mac}")),
+        string.Join(',', SerialPorts.Select(p => $"{p.Name}:{p.HostPath}")),
     ]);
 }

@@ -89,24 +89,39 @@ internal sealed partial class AppWorker
     {
         var key = $"contenttree/{content.Id:D}";
         var lastPercent = -1;
+        var gate = new Lock();
+        var finished = false;
+        // Progress<T> posts each report to the thread pool: a late one must not overwrite the final
+        // info (latest wins per key), so reports after the end are dropped under the same lock.
         var progress = new Progress<DownloadProgress>(d =>
         {
-            var percent = d.Percent ?? 0;
-            if (percent / 10 == lastPercent / 10 && percent != 100) return;
-            lastPercent = percent;
-            _p.Reports.PublishInfo(AppInfoBuilder.ContentTree(content, ZSwState.DownloadStarted, percent, d.BytesDone, null, _p.Time.GetUtcNow()), key);
+            lock (gate)
+            {
+                var percent = d.Percent ?? 0;
+                if (finished || (percent / 10 == lastPercent / 10 && percent != 100)) return;
+                lastPercent = percent;
+                _p.Reports.PublishInfo(AppInfoBuilder.ContentTree(content, ZSwState.DownloadStarted, percent, d.BytesDone, null, _p.Time.GetUtcNow()), key);
+            }
         });
         _p.Reports.PublishInfo(AppInfoBuilder.ContentTree(content, ZSwState.DownloadStarted, 0, 0, null, _p.Time.GetUtcNow()), key);
         try
         {
             var blob = await _p.Content.FetchAsync(content, progress, ct).ConfigureAwait(false);
-            _p.Reports.PublishInfo(AppInfoBuilder.ContentTree(content, ZSwState.Loaded, 100, blob.Size, null, _p.Time.GetUtcNow()), key);
+            lock (gate)
+            {
+                finished = true;
+                _p.Reports.PublishInfo(AppInfoBuilder.ContentTree(content, ZSwState.Loaded, 100, blob.Size, null, _p.Time.GetUtcNow()), key);
+            }
             return blob;
         }
         catch (ContentException e)
         {
             var message = $"content tree '{content.Name}' from {content.Source.GetLeftPart(UriPartial.Path)}: {e.Message}";
-            _p.Reports.PublishInfo(AppInfoBuilder.ContentTree(content, ZSwState.Error, 0, 0, message, _p.Time.GetUtcNow()), key);
+            lock (gate)
+            {
+                finished = true;
+                _p.Reports.PublishInfo(AppInfoBuilder.ContentTree(content, ZSwState.Error, 0, 0, message, _p.Time.GetUtcNow()), key);
+            }
             throw new ContentException(e.Kind, message, e.IsTransient, e);
         }
     }
@@ -124,6 +139,7 @@ internal sealed partial class AppWorker
             nics.Add(await _p.Network.AttachAsync(intent.Id, i, intent.Interfaces[i], ct).ConfigureAwait(false)
                      ?? throw new AppRefusedException($"interface '{intent.Interfaces[i].Name}': its network {intent.Interfaces[i].NetworkId} is not ready; waiting"));
         var spec = Spec(intent, _volumeFiles, nics);
+        if (SerialPassthrough.Missing(intent.SerialPorts) is { } noPort) throw new AppRefusedException($"not started: {noPort}");
         if (HostMemory.Admit(spec, _p.AvailableMemoryKiB()) is { } refusal)
             throw new AppRefusedException($"not started: {refusal}");
         Move(AppEvent.BootStarted);
@@ -170,6 +186,7 @@ internal sealed partial class AppWorker
             QmpSocketPath = QmpSocketPath,
             PidFilePath = PidFilePath,
             Netns = nics.Any(n => n.Kind == QemuNicKind.Tap) ? _p.Network.Netns : null,
+            ExtraArgs = SerialPassthrough.Args(intent.SerialPorts),
         };
     }
 }

@@ -58,12 +58,15 @@ internal sealed partial class AppsSubsystem(AppsOptions? options = null, IAppNet
         var stats = BlockStatsLoopAsync(life.Token);
         var netInfo = NetworkInfoLoopAsync(parts.Network, life.Token);
         var changes = context.Hub.Subscribe();
+        using var beat = context.Health?.Register(Name);
         try
         {
             while (true)
             {
+                beat?.Idle();
                 var desired = await changes.ReadAsync(ct).ConfigureAwait(false);
-                await ApplyAsync(desired, parts, log, life.Token).ConfigureAwait(false);
+                beat?.Beat();
+                await ApplyAsync(desired, parts, context.Maintenance, log, life.Token).ConfigureAwait(false);
             }
         }
         finally
@@ -83,9 +86,12 @@ internal sealed partial class AppsSubsystem(AppsOptions? options = null, IAppNet
 
     private ObjectCrypto.IObjectDecryptor? _decryptor;
 
-    private async Task ApplyAsync(DesiredState desired, AppWorkerParts parts, ILogger log, CancellationToken ct)
+    private async Task ApplyAsync(DesiredState desired, AppWorkerParts parts, Node.MaintenanceMode? maintenance, ILogger log, CancellationToken ct)
     {
         var result = DesiredApps.Compute(desired.Config, _decryptor);
+        // Maintenance mode stops every app (EVE: apps halted until the device leaves it); their
+        // volumes and records stay, so they come back as they were.
+        if (maintenance is { Active: true }) result = result with { Apps = result.Apps.Select(a => a with { Activate = false }).ToList() };
         var wanted = result.Apps.ToDictionary(a => a.Id);
         foreach (var app in result.Apps)
         {

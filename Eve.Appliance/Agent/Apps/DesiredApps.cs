@@ -16,6 +16,7 @@ internal static class DesiredApps
         var volumes = config.Volumes.Where(v => v.Uuid != "").GroupBy(v => v.Uuid).ToDictionary(g => g.Key, g => g.First());
         var apps = new List<AppIntent>();
         var problems = new Dictionary<Guid, string>();
+        var serialOwners = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var app in config.Apps)
         {
             if (!Guid.TryParse(app.Uuidandversion?.Uuid, out var id)) continue;
@@ -58,6 +59,7 @@ internal static class DesiredApps
                 Volumes = vols,
                 Interfaces = app.Interfaces.Select(n => new AppInterfaceIntent(n.Name, n.NetworkId, n.MacAddress)).ToList(),
             };
+            intent = intent with { SerialPorts = SerialPassthrough.Resolve(config, app, intent.Name, serialOwners, issues) };
             if (vols.Count(v => v.Target == Target.Kernel) > 1) issues.Add("more than one volume has target Kernel");
             if (vols.Count(v => v.Target is Target.Initrd or Target.RamDisk) > 1) issues.Add("more than one volume has target Initrd");
             if (vols.All(v => v.Target != Target.Disk && v.Target != Target.Kernel) && issues.Count == 0)

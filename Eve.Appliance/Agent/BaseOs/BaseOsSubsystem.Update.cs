@@ -11,6 +11,17 @@ internal sealed partial class BaseOsSubsystem
 {
     private async Task FollowAsync(DesiredState state, CancellationToken ct)
     {
+        if (_context.Maintenance is { Active: true } maintenance)
+        {
+            // EVE holds base-OS changes in maintenance mode: the operator is working on the box.
+            // The counters are looked at again when it ends (the config is re-published then).
+            if (state.Config.Baseos is { ContentTreeUuid: not "" } held && held.BaseOsVersion != _currentVersion)
+            {
+                _report!.Error($"base-OS update to {held.BaseOsVersion} held: the device is in maintenance mode ({maintenance.Describe()})");
+                _log.LogInformation("base-OS update held in maintenance mode");
+            }
+            return;
+        }
         if (await ForceFallbackAsync(state, ct).ConfigureAwait(false)) return;
         var b = state.Config.Baseos;
         if (b == null || b.ContentTreeUuid == "") return;
@@ -92,6 +103,7 @@ internal sealed partial class BaseOsSubsystem
     private async Task StageAsync(DesiredState state, string treeUuid, string wanted, uint retry, bool activate, CancellationToken ct)
     {
         var (request, cas, tree) = BaseOsImageSource.Resolve(state.Config, treeUuid);
+        _log.LogInformation("base-OS: downloading {Tree} from {Source}", tree.DisplayName, request.Display);
         _report!.Set(BaseOsStatus.Downloading, BaseOsSubStatus.DownloadInprogress, $"downloading {tree.DisplayName} from {request.Display}");
         _report.Error(null);
         _context.Reports.DeviceInfoChanged();
@@ -108,6 +120,7 @@ internal sealed partial class BaseOsSubsystem
             return;
         }
 
+        _log.LogInformation("base-OS: writing {Tree} (sha256 {Sha}) to {Partition}", tree.DisplayName, blob.Sha256, _other);
         _report.Set(BaseOsStatus.Updating, BaseOsSubStatus.UpdateInitializing, $"writing {tree.DisplayName} to {_other}");
         _context.Reports.DeviceInfoChanged();
         PartitionWriteResult written;

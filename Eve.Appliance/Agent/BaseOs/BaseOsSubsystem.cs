@@ -97,8 +97,10 @@ internal sealed partial class BaseOsSubsystem(BaseOsOptions options, IRebootCont
 
     private async Task FollowConfigAsync(System.Threading.Channels.ChannelReader<DesiredState> changes, CancellationToken ct)
     {
+        using var beat = _context.Health?.Register(Name);
         while (true)
         {
+            beat?.Idle();
             DesiredState state;
             using (var retry = CancellationTokenSource.CreateLinkedTokenSource(ct))
             {
@@ -112,6 +114,7 @@ internal sealed partial class BaseOsSubsystem(BaseOsOptions options, IRebootCont
                 }
             }
             if (_rebooting) continue;
+            beat?.Beat();
             await _lock.WaitAsync(ct).ConfigureAwait(false);
             try
             {

@@ -55,6 +55,31 @@ internal static class HealthGates
         }
     });
 
+    /// <summary>The embedded controller this appliance runs answers its device API over TLS
+    /// (GET /api/v2/edgedevice/certs, which needs no client certificate), trusted through the
+    /// controller's own root (<paramref name="caFile"/>, its bootstrap root-certificate.pem): a new
+    /// image that cannot serve its own controller must not be committed. The CA is read at each
+    /// check, so a controller that first creates its PKI during the window is still trusted.</summary>
+    public static IHealthGate EmbeddedController(Func<Uri?> deviceApi, string caFile) => new DelegateGate("embedded-controller", async () =>
+    {
+        if (deviceApi() is not { } api) return "the embedded controller is not listening yet";
+        if (!File.Exists(caFile)) return $"the embedded controller's root certificate {caFile} does not exist yet";
+        var roots = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        roots.ImportFromPemFile(caFile);
+        using var http = Content.DatastoreHttpClient.Create(roots, TimeSpan.FromSeconds(5));
+        var url = new Uri(api, "/api/v2/edgedevice/certs");
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            using var r = await http.GetAsync(url, cts.Token).ConfigureAwait(false);
+            return r.IsSuccessStatusCode ? null : $"the embedded controller at {url} answers {(int)r.StatusCode}";
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        {
+            return $"the embedded controller at {url} does not answer: {e.Message}{(e.InnerException is { } i ? " (" + i.Message + ")" : "")}";
+        }
+    });
+
     /// <summary>Any condition the host knows (the store opened and migrated, …).</summary>
     public static IHealthGate Condition(string name, Func<string?> problem) => new DelegateGate(name, () => Task.FromResult(problem()));
 

@@ -17,6 +17,9 @@ internal sealed class ConfigPoller(DeviceSession session, ConfigHub hub, AgentOp
     public Func<ReadOnlyMemory<byte>> IntegrityToken { get; set; } = () => ReadOnlyMemory<byte>.Empty;
     public Func<CancellationToken, Task>? Reattest { get; set; }
 
+    /// <summary>The loop heartbeats here (name "config") so the watchdog sees a hung poll.</summary>
+    public Watchdog.HealthMonitor? Health { get; set; }
+
     private string CheckpointFile => Path.Combine(options.PersistDir, "checkpoint", "lastconfig");
     private string _hash = "";
 
@@ -37,9 +40,13 @@ internal sealed class ConfigPoller(DeviceSession session, ConfigHub hub, AgentOp
     public async Task RunAsync(CancellationToken ct)
     {
         var random = new Random();
+        // A poll may take a request timeout for the config and as much again to re-attest or re-check the UUID.
+        using var beat = Health?.Register("config", Max(Health.Limit, options.RequestTimeout * 3));
         while (!ct.IsCancellationRequested)
         {
+            beat?.Beat();
             await PollOnceAsync(ct).ConfigureAwait(false);
+            beat?.Idle();
             await Task.Delay(NextDelay(random), time, ct).ConfigureAwait(false);
         }
     }
@@ -89,6 +96,8 @@ internal sealed class ConfigPoller(DeviceSession session, ConfigHub hub, AgentOp
         hub.Publish(new DesiredState(config, resp.ConfigHash, source, time.GetUtcNow()));
         log.LogInformation("applied config version {Version} (hash {Hash}) from {Source}", config.Id?.Version, resp.ConfigHash, source);
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private TimeSpan NextDelay(Random random)
     {

@@ -17,4 +17,6 @@ internal enum ContentErrorKind
     SizeMismatch,
     /// <summary>The datastore answered something a download cannot use.</summary>
     Protocol,
+    /// <summary>The blob does not fit in the free space of the store's file system.</summary>
+    NoSpace,
 }

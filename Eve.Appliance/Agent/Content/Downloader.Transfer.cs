@@ -21,6 +21,7 @@ internal sealed partial class Downloader
             {
                 have = await HashPrefixAsync(file, hash, buffer, request.Size, ct).ConfigureAwait(false);
                 if (have > 0) Log.Resuming(_log, request.Display, have);
+                EnsureSpace(request, request.Size, have);
                 if (request.Size is not { } size || have < size)
                 {
                     have = request.Source.IsFile
@@ -90,6 +91,7 @@ internal sealed partial class Downloader
         await using (source.ConfigureAwait(false))
         {
             if (have > source.Length) { Restart(partial, hash); have = 0; }
+            EnsureSpace(request, source.Length, have);
             source.Position = have;
             return await CopyAsync(request, source, partial, hash, buffer, have, source.Length, progress, ct).ConfigureAwait(false);
         }
@@ -161,6 +163,7 @@ internal sealed partial class Downloader
             if (request.Size is { } size && total is { } t && t != size)
                 throw new ContentException(ContentErrorKind.SizeMismatch,
                     $"{request.Display} is {t} bytes on the datastore but the config says {size}; fix the image's size or URL");
+            EnsureSpace(request, total, have); // after the headers, before the body: nothing is fetched
             var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
             await using (body.ConfigureAwait(false))
                 return await CopyAsync(request, body, partial, hash, buffer, have, total, progress, ct).ConfigureAwait(false);
@@ -171,8 +174,8 @@ internal sealed partial class Downloader
         long have, long? total, IProgress<DownloadProgress>? progress, CancellationToken ct)
     {
         partial.Position = have;
-        // Report about every percent (at least every 4 MiB) rather than per read.
-        var step = Math.Max(total is > 0 ? total.Value / 100 : 0, 4L << 20);
+        // Report about every percent rather than per read (the unknown-length case: every 4 MiB).
+        var step = total is > 0 ? Math.Max(total.Value / 100, 64L << 10) : 4L << 20;
         var nextReport = have;
         // Re-armed after every read: the attempt is cancelled only when no bytes flow for the timeout.
         using var stall = new CancellationTokenSource(_options.StallTimeout, _time);
@@ -205,6 +208,19 @@ internal sealed partial class Downloader
         if (total is { } expected && have < expected)
             throw Transient(request, $"ended at byte {have} of {expected}; will resume");
         return have;
+    }
+
+    /// <summary>Refuses a blob whose missing bytes do not fit in the store's file system (statvfs),
+    /// before they are fetched: a full /persist breaks every app and the device's own state.</summary>
+    private void EnsureSpace(DownloadRequest request, long? total, long have)
+    {
+        if (total is not { } t || t <= have) return;
+        var dir = Path.GetDirectoryName(store.PartialPath(request.Sha256))!;
+        long need = t - have, free = _options.FreeBytes(dir);
+        if (need <= free) return;
+        throw new ContentException(ContentErrorKind.NoSpace,
+            $"{request.Display} is {t} bytes ({t / 1048576.0:0.#} MiB){(have > 0 ? $", {need} still to fetch" : "")}, but {dir} has only {free} bytes " +
+            $"({free / 1048576.0:0.#} MiB) free; not downloading it. Free disk space (remove unused apps or images) or give the device a bigger disk");
     }
 
     private ContentException Stalled(DownloadRequest request, long have) =>

@@ -13,4 +13,7 @@ internal sealed record DownloaderOptions
     /// <summary>Full re-downloads after a sha256 mismatch before giving up (blob.download.max.retries).</summary>
     public int MaxHashMismatchRetries { get; init; } = 2;
     public int BufferSize { get; init; } = 256 * 1024;
+    /// <summary>Free bytes of the file system holding a path: statvfs (<see cref="FileSystemSpace"/>).
+    /// A blob that cannot fit is refused before its bytes are fetched.</summary>
+    public Func<string, long> FreeBytes { get; init; } = path => FileSystemSpace.Of(path).FreeBytes;
 }

@@ -14,10 +14,14 @@ namespace Eve.Appliance.Agent.Node;
 /// counters: `reboot` reboots, `reboot` with desiredState=false powers off, `shutdown` shuts down.
 /// A counter acts when it differs from the one last acted on; the first config the device ever
 /// sees only sets the baseline (a fresh device must not reboot because the counter is 3).
-/// The new counter is persisted BEFORE acting, or the device would reboot forever.</summary>
+/// The new counter is persisted BEFORE acting, or the device would reboot forever.
+/// It also reboots (reason Disconnect) when the controller has not answered for
+/// `timer.reboot.no.network` (<see cref="NoNetworkReboot"/>).</summary>
 internal sealed class NodeAgent(BootHistory history, IRebootController reboot, string bootId,
-    IHardwareWatchdog? hardwareWatchdog = null, HealthMonitor? health = null) : IAgentSubsystem
+    IHardwareWatchdog? hardwareWatchdog = null, HealthMonitor? health = null, NodeOptions? options = null) : IAgentSubsystem
 {
+    private readonly NodeOptions _options = options ?? new NodeOptions();
+    private readonly SemaphoreSlim _going = new(1, 1);
     private int _handled;
 
     public string Name => "node";
@@ -33,11 +37,23 @@ internal sealed class NodeAgent(BootHistory history, IRebootController reboot, s
         context.Reports.AddDeviceInfo(history.Contribute);
         context.Reports.DeviceInfoChanged();
 
+        // Two loops; when one fails the other is stopped, so the supervisor's restart runs one of each.
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var noNetwork = WatchControllerContactAsync(context, log, both.Token);
+        var commands = FollowCommandsAsync(context, log, both.Token);
+        var first = await Task.WhenAny(noNetwork, commands).ConfigureAwait(false);
+        if (first.IsFaulted) await both.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(noNetwork, commands).ConfigureAwait(false);
+    }
+
+    private async Task FollowCommandsAsync(AgentContext context, ILogger log, CancellationToken ct)
+    {
         string countersFile = Path.Combine(context.Options.PersistDir, "status", "device-ops.json");
-        using var beat = health?.Register(Name, TimeSpan.FromDays(3650)); // waits on config; never "hung"
+        using var beat = (health ?? context.Health)?.Register(Name);
         var changes = context.Hub.Subscribe();
         while (true)
         {
+            beat?.Idle();
             var state = await changes.ReadAsync(ct).ConfigureAwait(false);
             beat?.Beat();
             var seen = ReadCounters(countersFile);
@@ -55,14 +71,45 @@ internal sealed class NodeAgent(BootHistory history, IRebootController reboot, s
                 continue;
             }
             log.LogWarning("operator asked for {Op} (counter changed); recording the reason and going down", o.Verb);
-            history.RecordIntent(o.Reason, o.Text);
-            switch (o.Verb)
-            {
-                case "reboot": await reboot.RebootAsync(o.Text, ct).ConfigureAwait(false); break;
-                case "poweroff": await reboot.PowerOffAsync(o.Text, ct).ConfigureAwait(false); break;
-                default: await reboot.ShutdownAsync(o.Text, ct).ConfigureAwait(false); break;
-            }
+            await GoDownAsync(o.Verb, o.Reason, o.Text, ct).ConfigureAwait(false);
             Interlocked.Increment(ref _handled);
+        }
+    }
+
+    /// <summary>timer.reboot.no.network, checked every <see cref="NodeOptions.NoNetworkCheckInterval"/>.</summary>
+    private async Task WatchControllerContactAsync(AgentContext context, ILogger log, CancellationToken ct)
+    {
+        var started = context.Time.GetUtcNow();
+        using var timer = new PeriodicTimer(_options.NoNetworkCheckInterval, context.Time);
+        while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+        {
+            var limit = _options.RebootNoNetwork
+                ?? TimeSpan.FromSeconds(context.Hub.Current?.ItemInt("timer.reboot.no.network", (int)NodeOptions.DefaultRebootNoNetwork.TotalSeconds)
+                    ?? NodeOptions.DefaultRebootNoNetwork.TotalSeconds);
+            if (NoNetworkReboot.Due(context.Time.GetUtcNow(), started, context.LastControllerContact(), limit) is not { } why) continue;
+            log.LogWarning("{Reason}", why);
+            await GoDownAsync("reboot", BootReason.Disconnect, why, ct).ConfigureAwait(false);
+            return;
+        }
+    }
+
+    /// <summary>The one way down: the reason is durable before the host is asked to act.</summary>
+    private async Task GoDownAsync(string verb, BootReason reason, string text, CancellationToken ct)
+    {
+        await _going.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            history.RecordIntent(reason, text);
+            switch (verb)
+            {
+                case "reboot": await reboot.RebootAsync(text, ct).ConfigureAwait(false); break;
+                case "poweroff": await reboot.PowerOffAsync(text, ct).ConfigureAwait(false); break;
+                default: await reboot.ShutdownAsync(text, ct).ConfigureAwait(false); break;
+            }
+        }
+        finally
+        {
+            _going.Release();
         }
     }
 

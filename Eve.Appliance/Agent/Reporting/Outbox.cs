@@ -55,6 +55,7 @@ internal sealed class Outbox
     {
         foreach (var entry in Entries().ToList())
         {
+            _beat?.Beat(); // one post per beat: a long backlog is progress, not a hang
             byte[] payload;
             try { payload = await File.ReadAllBytesAsync(entry.Path, ct).ConfigureAwait(false); }
             catch (FileNotFoundException) { continue; } // replaced by a newer report meanwhile
@@ -86,11 +87,19 @@ internal sealed class Outbox
         return true;
     }
 
+    /// <summary>The drain loop heartbeats here (name "outbox") so the watchdog sees a hung post.</summary>
+    public Watchdog.HealthMonitor? Health { get; set; }
+
+    private Watchdog.Heartbeat? _beat;
+
     public async Task RunAsync(DeviceSession session, TimeSpan retry, CancellationToken ct)
     {
+        using var beat = _beat = Health?.Register("outbox");
         while (!ct.IsCancellationRequested)
         {
+            beat?.Beat();
             if (session.DeviceId != null) await DrainAsync(session, ct).ConfigureAwait(false);
+            beat?.Idle();
             await _signal.WaitAsync(retry, ct).ConfigureAwait(false);
         }
     }

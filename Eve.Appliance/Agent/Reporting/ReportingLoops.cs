@@ -91,21 +91,28 @@ internal sealed class ReportingLoops(DeviceSession session, Outbox outbox, Confi
         outbox.Enqueue("info", msg.ToByteArray(), key: "device");
     }
 
+    /// <summary>Each loop heartbeats here (names "info", "metrics", "logs") so the watchdog sees a hung one.</summary>
+    public Watchdog.HealthMonitor? Health { get; set; }
+
     public async Task InfoLoopAsync(CancellationToken ct)
     {
         var changes = hub.Subscribe();
+        using var beat = Health?.Register("info");
         while (!ct.IsCancellationRequested)
         {
+            beat?.Beat();
             PublishDeviceInfo();
             var interval = TimeSpan.FromSeconds(hub.Current?.ItemInt("timer.deviceinfo.interval", 600) ?? 600);
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
             wait.CancelAfter(interval);
+            beat?.Idle();
             try
             {
                 await changes.ReadAsync(wait.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
+                beat?.Beat();
                 PublishDeviceInfo(force: true); // EVE re-sends info every timer.deviceinfo.interval
             }
         }
@@ -114,11 +121,14 @@ internal sealed class ReportingLoops(DeviceSession session, Outbox outbox, Confi
     public async Task MetricsLoopAsync(CancellationToken ct)
     {
         source.DeviceMetrics(); // first sample sets the CPU baseline
+        using var beat = Health?.Register("metrics", Health.Limit + options.RequestTimeout);
         while (!ct.IsCancellationRequested)
         {
             var interval = TimeSpan.FromSeconds(hub.Current?.ItemInt("timer.metric.interval", 60) ?? 60);
             if (options.MetricsIntervalOverride is { } o && o < interval) interval = o;
+            beat?.Idle();
             await Task.Delay(interval, time, ct).ConfigureAwait(false);
+            beat?.Beat();
             if (session.DeviceId == null) continue;
             var dm = source.DeviceMetrics();
             dm.Zedcloud.Add(new zedcloudMetric

@@ -6,10 +6,13 @@ namespace Eve.Appliance.Agent.Watchdog;
 /// The software watchdog reads it to find a hung part, and the base-OS test window reads it as the
 /// "every subsystem heartbeating" gate. Time comes from <see cref="TimeProvider"/> so tests stall a
 /// part by advancing a fake clock.</summary>
-internal sealed class HealthMonitor(TimeProvider time)
+internal sealed class HealthMonitor(TimeProvider time, TimeSpan? defaultLimit = null)
 {
     /// <summary>EVE's default: a part silent for 60 s is hung.</summary>
     public static readonly TimeSpan DefaultLimit = TimeSpan.FromSeconds(60);
+
+    /// <summary>The limit of parts registered without one (tests shorten it).</summary>
+    public TimeSpan Limit { get; } = defaultLimit ?? DefaultLimit;
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Heartbeat> _parts = new(StringComparer.Ordinal);
@@ -23,7 +26,7 @@ internal sealed class HealthMonitor(TimeProvider time)
         // The stack of the registration is all we can honestly keep about a part: .NET cannot
         // capture another running thread's stack from inside the process (no dotnet-stack here),
         // so the stall report names the part, its last beat and where it was started from.
-        var beat = new Heartbeat(this, name, limit ?? DefaultLimit, new StackTrace(1, fNeedFileInfo: true).ToString(), time.GetUtcNow());
+        var beat = new Heartbeat(this, name, limit ?? Limit, new StackTrace(1, fNeedFileInfo: true).ToString(), time.GetUtcNow());
         lock (_lock) _parts[name] = beat;
         return beat;
     }
@@ -42,7 +45,7 @@ internal sealed class HealthMonitor(TimeProvider time)
         var now = time.GetUtcNow();
         lock (_lock)
             return _parts.Values.OrderBy(p => p.Name, StringComparer.Ordinal)
-                .Select(p => new PartHealth(p.Name, p.LastBeat, p.Limit, now - p.LastBeat, p.RegistrationStack))
+                .Select(p => new PartHealth(p.Name, p.LastBeat, p.Limit, now - p.LastBeat, p.RegistrationStack, p.IsIdle))
                 .ToList();
     }
 
@@ -51,7 +54,8 @@ internal sealed class HealthMonitor(TimeProvider time)
 }
 
 /// <summary>One part's liveness at a moment.</summary>
-internal sealed record PartHealth(string Name, DateTimeOffset LastBeat, TimeSpan Limit, TimeSpan Silent, string RegistrationStack)
+internal sealed record PartHealth(string Name, DateTimeOffset LastBeat, TimeSpan Limit, TimeSpan Silent, string RegistrationStack, bool Idle = false)
 {
-    public bool Stalled => Silent > Limit;
+    /// <summary>Busy (not waiting on purpose) and silent past its limit.</summary>
+    public bool Stalled => !Idle && Silent > Limit;
 }

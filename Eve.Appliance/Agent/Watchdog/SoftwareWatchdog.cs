@@ -13,13 +13,17 @@ namespace Eve.Appliance.Agent.Watchdog;
 /// Without a hardware watchdog the stall is still reported and recorded; the appliance then asks
 /// the host to reboot, as EVE's watchdogd would.
 ///
-/// What the report holds, honestly: the stalled part's name, its last heartbeat, its limit, and the
-/// managed stack at which it registered, plus the ids of the process's OS threads. .NET cannot take
-/// another running thread's managed stack from inside the process (that needs the diagnostics IPC
-/// of dotnet-stack / createdump), so the frame where the part hangs is not in the report.</summary>
+/// What the report holds: the stalled part's name, its last heartbeat, its limit, the managed
+/// stack at which it registered and the process's OS threads. .NET cannot take another running
+/// thread's managed stack from inside the process, so the runtime's createdump is run on the
+/// process: its crash report (JSON) beside the stall report has every thread's managed frames,
+/// including the one where the part hangs, and the minidump opens in dotnet-dump.</summary>
 internal sealed class SoftwareWatchdog(HealthMonitor monitor, IHardwareWatchdog? hardware, BootHistory history,
-    IRebootController reboot, WatchdogOptions options) : IAgentSubsystem
+    IRebootController reboot, WatchdogOptions options, Platform.Processes.IProcessRunner? runner = null) : IAgentSubsystem
 {
+    /// <summary>The crash report with every thread's stack, when createdump could write one.</summary>
+    public string? LastStackReport { get; private set; }
+
     public string Name => "watchdog";
 
     /// <summary>Set when a stall was found; the hardware is no longer petted after that.</summary>
@@ -52,6 +56,7 @@ internal sealed class SoftwareWatchdog(HealthMonitor monitor, IHardwareWatchdog?
             var text = string.Join("; ", stalled.Select(p => string.Create(CultureInfo.InvariantCulture,
                 $"{p.Name} silent for {p.Silent.TotalSeconds:0.#} s (limit {p.Limit.TotalSeconds:0.#} s)")));
             LastReportFile = WriteReport(stalled, context.Time.GetUtcNow());
+            LastStackReport = await SaveStacksAsync(LastReportFile, log, ct).ConfigureAwait(false);
             log.LogCritical("hung: {Parts}; stall report {File}; {Action}", text, LastReportFile,
                 hardware != null ? "no longer petting the hardware watchdog, the board will reset" : "asking the host to reboot");
             history.RecordIntent(BootReason.WatchdogHung, $"watchdog: {text}");
@@ -59,6 +64,29 @@ internal sealed class SoftwareWatchdog(HealthMonitor monitor, IHardwareWatchdog?
             return;
         }
         while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false));
+    }
+
+    /// <summary>createdump of this process: a minidump plus its crash report (JSON, every thread's
+    /// managed frames), beside the stall report. A failure is logged; the trip goes on regardless.</summary>
+    private async Task<string?> SaveStacksAsync(string reportFile, ILogger log, CancellationToken ct)
+    {
+        if (options.DumpTool is not { } tool) return null;
+        var dump = Path.ChangeExtension(reportFile, ".dmp");
+        try
+        {
+            await (runner ?? Platform.Processes.ProcessRunner.Default).RunAsync(tool,
+                ["--normal", "--crashreport", "-f", dump, Environment.ProcessId.ToString(CultureInfo.InvariantCulture)],
+                TimeSpan.FromSeconds(60), ct: ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is Platform.Processes.ProcessFailedException or IOException or System.ComponentModel.Win32Exception or TimeoutException)
+        {
+            log.LogWarning("could not save the threads' stacks with {Tool}: {Reason}", tool, e.Message);
+            return null;
+        }
+        var stacks = dump + ".crashreport.json";
+        if (File.Exists(stacks))
+            File.AppendAllText(reportFile, $"\nEvery thread's managed stack: {stacks} (minidump {dump}, open with dotnet-dump analyze)\n");
+        return File.Exists(stacks) ? stacks : null;
     }
 
     private string WriteReport(IReadOnlyList<PartHealth> stalled, DateTimeOffset now)
@@ -77,7 +105,7 @@ internal sealed class SoftwareWatchdog(HealthMonitor monitor, IHardwareWatchdog?
             b.Append(CultureInfo.InvariantCulture, $"  {p.Name}: silent {p.Silent.TotalSeconds:0.###} s / {p.Limit.TotalSeconds:0.###} s\n");
         b.Append("\nOS threads (id, state from /proc):\n");
         foreach (var t in OsThreads()) b.Append("  ").Append(t).Append('\n');
-        b.Append("\nThe managed stacks of other threads cannot be captured in-process; use createdump/dotnet-stack on a live hang.\n");
+        b.Append("\nThe managed stacks of other threads cannot be captured in-process; createdump saves them beside this file when the runtime has it.\n");
         Platform.Files.AtomicFile.WriteText(file, b.ToString());
         return file;
     }
