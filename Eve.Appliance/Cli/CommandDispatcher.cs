@@ -9,7 +9,7 @@ internal static class CommandDispatcher
         eve-appliance — EVE-compatible edge appliance: device runtime and embedded controller
 
           run --data-dir DIR [--listen ADDR:PORT] [--controller URL] [--serial S] [--tpm auto|none|device:PATH|swtpm:HOST:PORT]
-                                  [--app-netns NS] [--boot-disk DISK [--hardware-watchdog]]
+                                  [--app-netns NS] [--boot-disk DISK [--boot-partition IMGA|IMGB] [--hardware-watchdog]]
                                   the appliance: controller + device agent in one process
           controller --data-dir DIR [--listen ADDR:PORT] [--server-name NAME] [--enforce-integrity]
           agent --config-dir DIR --persist-dir DIR [--controller URL] [--serial S] [--tpm ...]
@@ -17,6 +17,7 @@ internal static class CommandDispatcher
           ctl --data-dir DIR <command>   operator CLI (`eve-appliance ctl --data-dir DIR help`)
           sim --devices N --bootstrap DIR [--controller URL] [--mode fleet|storm|poll] ...   simulated EVE fleet (`sim help`)
           bench <area>|all [--json-out FILE]   benchmarks: spine, tpm, partition, download, vm
+          provision usb --out DIR|FILE.img ... | provision ingest --from SRC --data-dir DIR   provisioning stick (`provision help`)
           proto decode --type NAME FILE [--json]
           proto encode --type NAME FILE.json --out FILE.bin
           version
@@ -40,6 +41,7 @@ internal static class CommandDispatcher
                     return ExitCode.Ok;
                 case "sim": return await SimCommand.RunAsync(args, stdout);
                 case "bench": return await BenchCommand.RunAsync(args, stdout);
+                case "provision": return await ProvisionCommand.RunAsync(args, stdout);
                 case "ctl" when args.Positional.ElementAtOrDefault(1) is null or "help":
                     stdout.WriteLine(CtlCommand.Usage);
                     return ExitCode.Ok;

@@ -31,6 +31,8 @@ internal static class RunCommand
         var serial = args.Get("serial");
         var tpm = args.Get("tpm") ?? "auto";
         var bootDisk = args.Get("boot-disk");
+        // The image's boot stage (images/appliance) names the slot it chose; GRUB would put it on the kernel command line.
+        var bootPartition = args.Get("boot-partition");
         var hardwareWatchdog = args.Flag("hardware-watchdog");
         var appNetns = args.Get("app-netns");
         args.EnsureAllUsed();
@@ -51,7 +53,7 @@ internal static class RunCommand
         // Node health (reboots, A/B updates, watchdog) may reboot the machine, so it runs only on a
         // dedicated box, which names its A/B disk; a workstation running `make run` never reboots.
         if (bootDisk != null)
-            builder.Services.AddNodeHealth(new Agent.BaseOs.BaseOsOptions { BootDisk = bootDisk }, hardwareWatchdog);
+            builder.Services.AddNodeHealth(new Agent.BaseOs.BaseOsOptions { BootDisk = bootDisk, CurrentPartition = bootPartition }, hardwareWatchdog);
         else if (hardwareWatchdog)
             throw new UsageException("--hardware-watchdog needs --boot-disk (node health runs only on a dedicated appliance)");
         if (appNetns != null) builder.Services.AddNetworks(appNetns, Path.Combine(dataDir, "run", "networks"));
