@@ -38,7 +38,7 @@ publish: setup
 # The bootable disk image (images/appliance/README.md): publish, then build from Debian packages.
 image: setup
 	dotnet publish Eve.Appliance/Eve.Appliance.csproj -c Release -r linux-x64 --self-contained \
-	  -p:PublishSingleFile=true -p:PublishReadyToRun=true -p:InvariantGlobalization=true -o $(IMAGE_OUT)/publish -nologo -v q
+	  -p:PublishSingleFile=true -p:InvariantGlobalization=true -o $(IMAGE_OUT)/publish -nologo -v q
 	EVE_BIN=$(IMAGE_OUT)/publish/eve-appliance images/appliance/build.sh $(IMAGE_OUT)
 
 test-system: build image

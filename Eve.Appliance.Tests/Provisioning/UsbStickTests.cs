@@ -107,7 +107,7 @@ public sealed class UsbStickTests
     [TestCase("config//x")]
     public void ManifestPath_OutsideConfigOrImages_Rejected(string path)
     {
-        var json = System.Text.Encoding.UTF8.GetBytes($$"""{"format":1,"files":{"{{path}}":"00"}}""");
+        var json = System.Text.Encoding.UTF8.GetBytes($$$"""{"format":1,"files":{"{{{path}}}":"00"}}""");
         Assert.Throws<InvalidDataException>(() => ProvisionManifest.Parse(json, "stick"));
     }
 }

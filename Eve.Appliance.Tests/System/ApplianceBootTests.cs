@@ -1,7 +1,7 @@
 using System.Net;
 using Eve.Appliance.Tests.Support;
 
-namespace Eve.Appliance.Tests.System;
+namespace Eve.Appliance.Tests.SystemTests;
 
 /// <summary>The image boots in QEMU (TCG): the boot stage picks IMGA by gptprio, the appliance comes
 /// up, its embedded controller answers on the forwarded port and its own device onboards to it;

@@ -1,6 +1,6 @@
 using Eve.Appliance.Tests.Platform.Qemu;
 
-namespace Eve.Appliance.Tests.System;
+namespace Eve.Appliance.Tests.SystemTests;
 
 /// <summary>Where the built image is: EVE_IMAGE_DIR (`make test-system` sets it) or artifacts/image.</summary>
 internal static class ApplianceImage

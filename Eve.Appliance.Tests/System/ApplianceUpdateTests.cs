@@ -6,7 +6,7 @@ using Eve.Appliance.Provisioning;
 using Eve.Appliance.Tests.Agent.Content;
 using Eve.Appliance.Tests.Support;
 
-namespace Eve.Appliance.Tests.System;
+namespace Eve.Appliance.Tests.SystemTests;
 
 /// <summary>The A/B promise on a machine that really reboots. A controller on the host (reached from
 /// the VM as 10.0.2.2 through QEMU's user network) is given to the device by a provisioning stick

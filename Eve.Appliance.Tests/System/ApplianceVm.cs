@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using Eve.Appliance.Platform.Processes;
 using Eve.Appliance.Platform.Qemu;
 
-namespace Eve.Appliance.Tests.System;
+namespace Eve.Appliance.Tests.SystemTests;
 
 /// <summary>The appliance image booted in QEMU (TCG) the way images/appliance/README.md documents:
 /// `-kernel/-initrd` from the build, the disk as a qcow2 overlay over disk.raw (the build output

@@ -4,8 +4,9 @@ using Eve.Appliance.Platform.Processes;
 using Eve.Appliance.Tests.Platform.Gpt;
 using Eve.Appliance.Tests.Platform.Qemu;
 using Eve.Appliance.Tests.Support;
+using TempDir = Eve.Appliance.Tests.Support.TempDir;
 
-namespace Eve.Appliance.Tests.System;
+namespace Eve.Appliance.Tests.SystemTests;
 
 /// <summary>The image's boot stage (images/appliance/initramfs/gptprio.sh, busybox sh + sgdisk) makes
 /// the same choice as <see cref="BootSelector"/> and leaves the same GPT attributes behind: both run

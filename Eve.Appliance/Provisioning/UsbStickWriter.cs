@@ -11,6 +11,9 @@ namespace Eve.Appliance.Provisioning;
 /// no mount, no loop device, no root.</summary>
 internal sealed class UsbStickWriter(IProcessRunner runner)
 {
+    private static readonly DateTimeOffset FixedTime = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly string FixedEpoch = "SOURCE_DATE_EPOCH=" + FixedTime.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+
     public sealed record Result(string Path, string ManifestSha256, bool IsImage, long Bytes, int Files);
 
     public async Task<Result> WriteAsync(ProvisionBundle bundle, string output, CancellationToken ct = default)
@@ -23,6 +26,9 @@ internal sealed class UsbStickWriter(IProcessRunner runner)
         try
         {
             var folder = WriteFolder(bundle, stage);
+            // FAT stores times: fixed ones (files, folders, and mtools' "now") keep the image the same for the same contents.
+            foreach (var entry in Directory.EnumerateFileSystemEntries(stage, "*", SearchOption.AllDirectories))
+                File.SetLastWriteTimeUtc(entry, FixedTime.UtcDateTime);
             long kib = Math.Max(2048, (folder.Bytes / 1024 * 11 / 10) + 1024);
             kib = (kib + 1023) / 1024 * 1024;
             var tmp = output + ".tmp";
@@ -33,8 +39,8 @@ internal sealed class UsbStickWriter(IProcessRunner runner)
             var top = Directory.GetFileSystemEntries(stage).Select(Path.GetFileName).Order(StringComparer.Ordinal)
                 .Where(n => n != ProvisionManifest.FileName).Select(n => Path.Combine(stage, n!)).ToList();
             if (top.Count > 0)
-                await runner.RunAsync("env", ["MTOOLS_SKIP_CHECK=1", "mcopy", "-s", "-m", "-i", tmp, .. top, "::/"], TimeSpan.FromMinutes(10), ct: ct).ConfigureAwait(false);
-            await runner.RunAsync("env", ["MTOOLS_SKIP_CHECK=1", "mcopy", "-m", "-i", tmp, Path.Combine(stage, ProvisionManifest.FileName), "::/"], ct: ct).ConfigureAwait(false);
+                await runner.RunAsync("env", ["MTOOLS_SKIP_CHECK=1", FixedEpoch, "mcopy", "-s", "-m", "-i", tmp, .. top, "::/"], TimeSpan.FromMinutes(10), ct: ct).ConfigureAwait(false);
+            await runner.RunAsync("env", ["MTOOLS_SKIP_CHECK=1", FixedEpoch, "mcopy", "-m", "-i", tmp, Path.Combine(stage, ProvisionManifest.FileName), "::/"], ct: ct).ConfigureAwait(false);
             File.Move(tmp, output, overwrite: true);
             return new Result(output, folder.ManifestSha256, true, new FileInfo(output).Length, folder.Files);
         }

@@ -51,8 +51,8 @@ want_package_dir busybox-static /bin/busybox
 install_wanted "$ROOT"
 # busybox applets where Debian gave us no real command (sh, mount, udhcpc, modprobe, reboot, ...).
 for a in $("$ROOT/usr/bin/busybox" --list-full); do
-  d=$ROOT/usr/$(dirname "$a" | sed 's#^usr/##'); n=$(basename "$a")
-  mkdir -p "$d"; [ -e "$d/$n" ] || [ -L "$d/$n" ] || ln -s /usr/bin/busybox "$d/$n"
+  a=${a#usr/}; [ "${a%/*}" = "$a" ] && continue   # linuxrc
+  [ -e "$ROOT/usr/$a" ] || [ -L "$ROOT/usr/$a" ] || ln -s /usr/bin/busybox "$ROOT/usr/$a"
 done
 
 install -m 0755 "$EVE_BIN" $ROOT/usr/bin/eve-appliance
@@ -76,7 +76,7 @@ ln -s /run/resolv.conf $ROOT/etc/resolv.conf
 printf '/usr/lib/x86_64-linux-gnu\n/usr/lib\n' > $ROOT/etc/ld.so.conf
 ldconfig -r $ROOT -X 2>/dev/null || ldconfig -r $ROOT
 find $ROOT -exec touch -h -d @$EPOCH {} +
-mksquashfs $ROOT $OUT/rootfs.sqfs -noappend -quiet -no-progress -comp xz -all-root -no-xattrs \
+env -u SOURCE_DATE_EPOCH mksquashfs $ROOT $OUT/rootfs.sqfs -noappend -quiet -no-progress -comp xz -all-root -no-xattrs \
   -mkfs-time $EPOCH -all-time $EPOCH -processors 2 >/dev/null
 
 # --- the boot stage: kernel + initramfs (gptprio selection, see README) ----------------------

@@ -40,7 +40,13 @@ want_package_dir() { WANT_PKG[$1]=1; printf '%s\t%s\n' "$1" "$2" >> "$WANT_LIST"
 
 _usr() { case $1 in /bin/*|/sbin/*|/lib/*|/lib64/*) echo "/usr$1";; *) echo "$1";; esac; }
 
-_version() { # installed version, or (the EFI loader, not installed here) the candidate apt would install
+declare -A PKG_VER=()
+# The version installed here; when the archive no longer has it (a stable/security update replaced
+# it), or the package is not installed (the EFI loader), the candidate apt would install now.
+_version() {
+  [ -n "${PKG_VER[$1]:-}" ] && { echo "${PKG_VER[$1]}"; return; }
+  local p; p=$(awk -v p="$1" '$1 == p {v = $2} END {print v}' "$CACHE/pinned.txt" 2>/dev/null)
+  [ -n "$p" ] && { echo "$p"; return; }
   local v; v=$(dpkg-query -W -f='${Version}' "$1" 2>/dev/null || true)
   [ -n "$v" ] || v=$(apt-cache policy "$1" | awk '/Candidate:/{print $2}')
   echo "$v"
@@ -48,12 +54,21 @@ _version() { # installed version, or (the EFI loader, not installed here) the ca
 
 _deb_path() { local v; v=$(_version "$1"); ls "$CACHE/${1}_${v/:/%3a}_"*.deb 2>/dev/null | head -1 || true; }
 
-fetch_debs() { # pkg... : downloads the missing .debs in one apt call
-  local pkg missing=()
-  for pkg in "$@"; do [ -n "$(_deb_path "$pkg")" ] || missing+=("$pkg=$(_version "$pkg")"); done
+fetch_debs() { # pkg... : downloads the missing .debs (one apt call; one per package if that fails)
+  local pkg missing=() v
+  for pkg in "$@"; do PKG_VER[$pkg]=$(_version "$pkg"); [ -n "$(_deb_path "$pkg")" ] || missing+=("$pkg"); done
   [ ${#missing[@]} -eq 0 ] && return 0
-  (cd "$CACHE" && apt-get download -q "${missing[@]}" >/dev/null 2>&1) \
-    || { echo "build.sh: apt-get download ${missing[*]} failed (run apt-get update)" >&2; exit 1; }
+  local spec=(); for pkg in "${missing[@]}"; do spec+=("$pkg=${PKG_VER[$pkg]}"); done
+  (cd "$CACHE" && apt-get download -q "${spec[@]}" >/dev/null 2>"$W/apt.err") && return 0
+  for pkg in "${missing[@]}"; do
+    [ -n "$(_deb_path "$pkg")" ] && continue
+    (cd "$CACHE" && apt-get download -q "$pkg=${PKG_VER[$pkg]}" >/dev/null 2>>"$W/apt.err") && continue
+    v=$(apt-cache policy "$pkg" | awk '/Candidate:/{print $2}')
+    echo "build.sh: $pkg ${PKG_VER[$pkg]} (installed here) is no longer in the archive, using $v" >&2
+    PKG_VER[$pkg]=$v; echo "$pkg $v" >> "$CACHE/pinned.txt"
+    (cd "$CACHE" && apt-get download -q "$pkg=$v" >/dev/null 2>>"$W/apt.err") \
+      || { cat "$W/apt.err" >&2; echo "build.sh: apt-get download $pkg=$v failed (run apt-get update)" >&2; exit 1; }
+  done
 }
 
 fetch_deb() { fetch_debs "$1"; _deb_path "$1"; }

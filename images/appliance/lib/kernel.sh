@@ -12,6 +12,8 @@ fi
 mkdir -p "$W/kernel"
 dpkg-deb --fsys-tarfile "$KDEB" | tar -x -C "$W/kernel" --wildcards './boot/vmlinuz-*' './lib/modules/*'
 KVER=$(ls "$W/kernel/lib/modules")
+# The package ships no modules.dep (its postinst runs depmod); busybox depmod makes it.
+busybox depmod -b "$W/kernel" "$KVER"
 KERNEL_IMAGE=$(ls "$W/kernel/boot/vmlinuz-"*)
 KMOD=$W/kernel/lib/modules/$KVER
 
