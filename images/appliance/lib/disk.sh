@@ -46,7 +46,7 @@ assemble_disk() {
 
   # CONFIG: EVE's /config (FAT, 1 MiB).
   o=$(_start 4)
-  mkfs.vfat -n CONFIG --invariant -i 0e7e0004 --offset="$o" "$disk" $(( $(_sectors 4) / 2 )) >/dev/null
+  mkfs.vfat -F 12 -n CONFIG --invariant -i 0e7e0004 --offset="$o" "$disk" $(( $(_sectors 4) / 2 )) >/dev/null
   if [ -n "${CONFIG_DIR:-}" ] && [ -n "$(ls -A "$CONFIG_DIR")" ]; then
     cp -a "$CONFIG_DIR" $W/config; find $W/config -exec touch -h -d @$EPOCH {} +
     (cd $W/config && mcopy -s -m -i "$disk@@$((o * 512))" $(ls -A | sort) ::/)
