@@ -61,10 +61,14 @@ public sealed class ApplianceUpdateTests
             at = await vm.WaitForConsoleAsync("EVE-BOOT: gptprio on /dev/vda chose IMGA (partition 2), state 0013 -> 0003", TimeSpan.FromMinutes(15), at);
             at = await vm.WaitForConsoleAsync("eve-appliance cannot stay up; rebooting", TimeSpan.FromMinutes(5), at);
             at = await vm.WaitForConsoleAsync("EVE-BOOT: gptprio on /dev/vda chose IMGB (partition 3), state 0102 -> 0102", TimeSpan.FromMinutes(3), at);
-            await WaitSwAsync(admin, id, "IMGB", "active", "2", vm);
+            var report = await Eventually.WaitAsync(async () =>
+            {
+                var latest = await LatestDeviceInfoAsync(admin, id);
+                return latest.Contains("fell back", StringComparison.Ordinal) ? latest : null;
+            }, () => "the device to report the fallback; console tail:\n" + ApplianceVm.Tail(vm.Console), 1200);
             var fellBack = cycle.Elapsed;
-            var info = await LatestDeviceInfoAsync(admin, id);
-            Assert.That(info, Does.Contain("3").And.Contain("fell back"), "the device reports the failed version and the fallback");
+            Assert.That(report, Does.Contain("update to 3 in IMGA failed"), "the failed version and partition, in words");
+            await WaitSwAsync(admin, id, "IMGB", "active", "2", vm);
             TestContext.Out.WriteLine($"TCG: onboarded {onboarded.TotalSeconds:0} s after power-on; update to 2 committed at {committed.TotalSeconds:0} s; " +
                 $"fallback from 3 reported at {fellBack.TotalSeconds:0} s (test window {TestWindowSeconds} s)");
         }
