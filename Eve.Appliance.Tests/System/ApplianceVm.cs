@@ -49,7 +49,8 @@ internal sealed class ApplianceVm : IAsyncDisposable
             "-kernel", Path.Combine(imageDir, "vmlinuz"), "-initrd", Path.Combine(imageDir, "initrd.img"),
             "-append", ("console=ttyS0 panic=10 " + extraCmdline).Trim(),
             "-drive", $"file={Disk},if=virtio,format=qcow2,cache=unsafe",
-            .. (usbImage != null ? new[] { "-drive", $"file={usbImage},if=virtio,format=raw,readonly=on" } : []),
+            // Not readonly=on: mtools opens its image read-write and fails on a read-only disk.
+            .. (usbImage != null ? new[] { "-drive", $"file={usbImage},if=virtio,format=raw" } : []),
             "-netdev", $"user,id=n0,hostfwd=tcp:127.0.0.1:{ForwardedPort.ToString(CultureInfo.InvariantCulture)}-:8443",
             "-device", "virtio-net-pci,netdev=n0,romfile=",
             "-device", "i6300esb", "-watchdog-action", "reset",
