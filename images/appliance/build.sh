@@ -48,6 +48,10 @@ for f in kvmvapic.bin linuxboot_dma.bin linuxboot.bin multiboot_dma.bin multiboo
   want_package_dir qemu-system-data /usr/share/qemu/$f
 done
 want_package_dir busybox-static /bin/busybox
+# mtools converts FAT names through iconv (code page 850): without these it cannot open any FAT.
+for f in IBM850.so IBM437.so gconv-modules gconv-modules.cache gconv-modules.d; do
+  want_package_dir libc6 /usr/lib/x86_64-linux-gnu/gconv/$f
+done
 install_wanted "$ROOT"
 # busybox applets where Debian gave us no real command (sh, mount, udhcpc, modprobe, reboot, ...).
 for a in $("$ROOT/usr/bin/busybox" --list-full); do
