@@ -7,7 +7,6 @@
 #   CONFIG_DIR         files for the CONFIG partition (EVE's /config; e.g. from `provision usb`)
 #   SOURCE_DATE_EPOCH  every timestamp in the image (default: the last commit's time)
 #   IMAGE_CACHE        where downloaded .debs are kept (default .cache/image/debs)
-#   EVE_BROKEN         1: build an image whose appliance does not start (system tests' "version 3")
 # Writes OUT/disk.raw (the whole disk), OUT/rootfs.sqfs (the update image for IMGA/IMGB),
 # OUT/vmlinuz + OUT/initrd.img (also on the EFI partition; QEMU tests boot them with -kernel/-initrd),
 # OUT/sizes.txt. No loop devices, no mounts, no root needed except for apt's download.
@@ -63,13 +62,6 @@ install -m 0755 "$EVE_BIN" $ROOT/usr/bin/eve-appliance
 for so in "$(dirname "$EVE_BIN")"/*.so; do [ -f "$so" ] && install -m 0644 "$so" $ROOT/usr/bin/; done
 install -m 0755 "$HERE/rootfs/init" $ROOT/sbin/eve-init
 install -m 0755 "$HERE/rootfs/udhcpc.script" $ROOT/usr/share/udhcpc.script
-if [ "${EVE_BROKEN:-}" = 1 ]; then
-  # A version whose appliance exits at once: the node's health gates never pass, so the test
-  # window expires... but nothing runs them. The watchdog (i6300esb, armed by the boot stage's
-  # timeout) resets the board and the spent try makes GPT fall back. That is what we test.
-  printf '#!/bin/sh\necho "eve-appliance: this build is broken on purpose (EVE_BROKEN=1)" >&2\nexit 70\n' > $ROOT/usr/bin/eve-appliance
-  chmod 0755 $ROOT/usr/bin/eve-appliance
-fi
 install_kernel_modules "$ROOT" rootfs
 printf '%s\n' "$VERSION" > $ROOT/etc/eve-release
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\ndnsmasq:x:100:65534:dnsmasq:/nonexistent:/bin/false\n' > $ROOT/etc/passwd
