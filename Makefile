@@ -5,9 +5,12 @@ LISTEN ?= 127.0.0.1:8443
 CONFIG ?= Debug
 BIN := Eve.Appliance/bin/$(CONFIG)/net10.0/eve-appliance
 TEST_FILTER ?=
+# System tests boot the appliance image in QEMU (minutes under TCG): `make test-system`, not `make test`.
+SYSTEM_TESTS := TestCategory=System
+IMAGE_OUT ?= $(CURDIR)/artifacts/image
 RESULTS := $(CURDIR)/artifacts/test-results
 
-.PHONY: setup build run test bench publish clean fuzz faults soak
+.PHONY: setup build run test bench publish clean fuzz faults soak image test-system
 
 setup:
 	@scripts/setup
@@ -22,7 +25,7 @@ test: build
 	@rm -rf $(RESULTS)
 	@status=0; dotnet test eve.appliance.sln -c $(CONFIG) --no-build -nologo -v q \
 	  --logger "trx" --logger "console;verbosity=minimal" --results-directory $(RESULTS) \
-	  $(if $(TEST_FILTER),--filter "$(TEST_FILTER)") || status=$$?; \
+	  --filter "$(if $(TEST_FILTER),($(TEST_FILTER))&)TestCategory!=System" || status=$$?; \
 	python3 scripts/test-summary.py $(RESULTS) || status=1; exit $$status
 
 bench: build
@@ -49,6 +52,19 @@ soak: build
 publish: setup
 	dotnet publish Eve.Appliance/Eve.Appliance.csproj -c Release -r linux-x64 --self-contained \
 	  -p:PublishSingleFile=true -o artifacts/publish
+
+# The bootable disk image (images/appliance/README.md): publish, then build from Debian packages.
+image: setup
+	dotnet publish Eve.Appliance/Eve.Appliance.csproj -c Release -r linux-x64 --self-contained \
+	  -p:PublishSingleFile=true -p:InvariantGlobalization=true -o $(IMAGE_OUT)/publish -nologo -v q
+	EVE_BIN=$(IMAGE_OUT)/publish/eve-appliance images/appliance/build.sh $(IMAGE_OUT)
+
+test-system: build image
+	@rm -rf $(RESULTS)-system
+	@status=0; EVE_IMAGE_DIR=$(IMAGE_OUT) dotnet test eve.appliance.sln -c $(CONFIG) --no-build -nologo -v q \
+	  --logger "trx" --logger "console;verbosity=normal" --results-directory $(RESULTS)-system \
+	  --filter "$(SYSTEM_TESTS)" || status=$$?; \
+	python3 scripts/test-summary.py $(RESULTS)-system || status=1; exit $$status
 
 clean:
 	rm -rf artifacts var Eve.Appliance/bin Eve.Appliance/obj Eve.Appliance.Tests/bin Eve.Appliance.Tests/obj

@@ -24,6 +24,7 @@ internal static class CommandDispatcher
           sim --devices N --bootstrap DIR [--controller URL] [--mode fleet|storm|poll] ...   simulated EVE fleet (`sim help`)
           bench <area>|all [--json-out FILE]   benchmarks: spine, tpm, partition, download, vm
           soak [--minutes M] [--devices N] [--speedup F]   the appliance + a VM + a fleet; RSS/fd growth
+          provision usb --out DIR|FILE.img ... | provision ingest --from SRC --data-dir DIR   provisioning stick (`provision help`)
           proto decode --type NAME FILE [--json]
           proto encode --type NAME FILE.json --out FILE.bin
           version
@@ -51,6 +52,7 @@ internal static class CommandDispatcher
                 case "sim": return await SimCommand.RunAsync(args, stdout);
                 case "bench": return await BenchCommand.RunAsync(args, stdout);
                 case "soak": return await SoakCommand.RunAsync(args, stdout);
+                case "provision": return await ProvisionCommand.RunAsync(args, stdout);
                 case "ctl" when args.Positional.ElementAtOrDefault(1) is null or "help":
                     stdout.WriteLine(CtlCommand.Usage);
                     return ExitCode.Ok;

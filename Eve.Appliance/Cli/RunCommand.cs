@@ -32,6 +32,8 @@ internal static class RunCommand
         var serial = args.Get("serial");
         var tpm = args.Get("tpm") ?? "auto";
         var bootDisk = args.Get("boot-disk");
+        // The image's boot stage (images/appliance) names the slot it chose; GRUB would put it on the kernel command line.
+        var bootPartition = args.Get("boot-partition");
         var hardwareWatchdog = args.Flag("hardware-watchdog");
         var appNetns = args.Get("app-netns");
         // Ports are managed only in a namespace named here; the embedded controller stays on loopback unless upstream.
@@ -39,7 +41,6 @@ internal static class RunCommand
         var logDrill = args.Get("log-drill");
         var logTimer = AgentCommand.Seconds(args.Get("log-interval")) ?? TimeSpan.FromSeconds(10);
         var metricsListen = args.Get("metrics-listen") is { } listen ? Controller.Admin.MetricsListener.Endpoint(listen, args.Flag("metrics-listen-any")) : null;
-        var bootPartition = args.Get("boot-partition");
         var rebootFile = args.Get("reboot-file");
         args.EnsureAllUsed();
 
