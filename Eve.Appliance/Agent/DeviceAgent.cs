@@ -70,7 +70,7 @@ internal sealed class DeviceAgent(AgentOptions options, ConfigHub hub, ILoggerFa
             hub.Applied += Apply;
             if (hub.Current is { } current) Apply(current);
             LogUploader = new LogUploader(logSpool.Queue, async (action, gzip, c) => (await session.PostAsync(action, gzip, c).ConfigureAwait(false)).Status,
-                options.LogUpload, time, loggers.CreateLogger("LogUpload")) { CanSend = () => session.DeviceId != null };
+                options.LogUpload, time, loggers.CreateLogger("LogUpload")) { CanSend = () => session.DeviceId != null, Health = health };
             var uploader = LogUploader;
             reporting.AddMetrics(m => LogSpoolMetrics.Fill(m, logSpool, uploader));
         }

@@ -91,7 +91,8 @@ public sealed class AppsEndToEndTests
 
         // Purge counter: a new QEMU on a recreated volume. A hard link keeps the old inode alive,
         // so the file system cannot hand the recreated volume the same inode number again.
-        var keepOld = volumePath + ".before-purge";
+        // The pin lives outside the volumes folder: the volume collector deletes strangers there.
+        var keepOld = Path.Combine(bed.AppsDir, "volume-before-purge.pin");
         await ProcessRunner.Default.RunAsync("ln", [volumePath, keepOld], TimeSpan.FromSeconds(10));
         await bed.SetConfigAsync(c => c.Apps[0].Purge.Counter = 1);
         // Wait for the purge itself, not just any new QEMU: under load the old one may also have

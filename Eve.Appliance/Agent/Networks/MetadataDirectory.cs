@@ -26,9 +26,11 @@ internal sealed record MetadataDirectory(
     public static readonly MetadataDirectory Empty = new(FrozenDictionary<string, MetadataApp>.Empty, "", "", "", "", "", "");
 
     /// <summary>From the config and the addresses the instances gave each app NIC; <paramref name="externalIp"/>
-    /// maps an instance to its uplink's address (portmapped apps tell their peers that one).</summary>
+    /// maps an instance to its uplink's address (portmapped apps tell their peers that one);
+    /// <paramref name="decryptor"/> opens user-data the controller sealed for this device (a CipherBlock
+    /// instead of the clear field); without one only clear user-data is served.</summary>
     public static MetadataDirectory Build(EdgeDevConfig config, string deviceUuid, IEnumerable<NetworkInstanceStatus> instances,
-        Func<NetworkInstanceStatus, string?> externalIp)
+        Func<NetworkInstanceStatus, string?> externalIp, ObjectCrypto.IObjectDecryptor? decryptor = null)
     {
         var apps = config.Apps.Where(a => a.Uuidandversion != null)
             .ToDictionary(a => a.Uuidandversion.Uuid, StringComparer.OrdinalIgnoreCase);
@@ -39,7 +41,8 @@ internal sealed record MetadataDirectory(
             foreach (var nic in ni.Apps.Where(a => a.Ip != null))
             {
                 if (!apps.TryGetValue(nic.AppUuid, out var app) || !Guid.TryParse(nic.AppUuid, out var id)) continue;
-                byIp[Key(ni.Uuid, nic.Ip!)] = new MetadataApp(id, app.Displayname, app.UserData.Length > 0 ? app.UserData : null, app.MetaDataType, external);
+                var userData = decryptor?.DecryptUserData(config, app).UserData ?? app.UserData;
+                byIp[Key(ni.Uuid, nic.Ip!)] = new MetadataApp(id, app.Displayname, userData.Length > 0 ? userData : null, app.MetaDataType, external);
             }
         }
         return new MetadataDirectory(byIp.ToFrozenDictionary(), deviceUuid, config.DeviceName, config.ProjectName, config.ProjectId,

@@ -52,12 +52,16 @@ internal sealed class NetworksSubsystem(NetworksOptions options, IReadOnlyList<D
         NetworksStatus? status = null;
         var now = context.Time.GetUtcNow();
         DateTimeOffset reconcileAt = now, flowsAt = now + options.FlowLogInterval;
+        // A reconcile pass that hangs (a stuck ip/nft/dnsmasq call) trips the watchdog with our name.
+        using var beat = context.Health?.Register(Name);
         while (!ct.IsCancellationRequested)
         {
             // Wake on a new desired state, on an async item finishing, or to observe.
             var next = states.WaitToReadAsync(ct).AsTask();
             var asyncDone = reconciler.AsyncDone.WaitToReadAsync(ct).AsTask();
+            beat?.Idle();
             await Task.WhenAny(next, asyncDone, Task.Delay(options.ObserveInterval, context.Time, ct)).ConfigureAwait(false);
+            beat?.Beat();
             ct.ThrowIfCancellationRequested();
             now = context.Time.GetUtcNow();
             var changed = false;
@@ -73,7 +77,7 @@ internal sealed class NetworksSubsystem(NetworksOptions options, IReadOnlyList<D
                 reconcileAt = now + options.RetryInterval;
                 var externals = await ExternalAddressesAsync(ip, status, ct).ConfigureAwait(false);
                 _metadata = MetadataDirectory.Build(desired.Config, context.Session.DeviceId ?? "", status.Instances,
-                    ni => ni.Uplink != null ? externals.GetValueOrDefault(ni.Uplink) : null);
+                    ni => ni.Uplink != null ? externals.GetValueOrDefault(ni.Uplink) : null, context.Decryptor);
                 var current = reconciler.Current;
                 await servers.SyncAsync(status.Instances, ni => current.StateOf(BridgeItem.RefOf(ni.Bridge))?.State == ItemStateKind.Created, ct)
                     .ConfigureAwait(false);

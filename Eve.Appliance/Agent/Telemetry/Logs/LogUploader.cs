@@ -87,12 +87,19 @@ internal sealed class LogUploader(LogUploadQueue queue, LogChunkSend send, LogUp
         return LogUploadOutcome.Delivered;
     }
 
+    /// <summary>Where this loop heartbeats as "logs" (null when node health is off).</summary>
+    public Watchdog.HealthMonitor? Health { get; init; }
+
     public async Task RunAsync(CancellationToken ct)
     {
+        // An upload that hangs trips the watchdog; waiting out the pacing interval does not.
+        using var beat = Health?.Register("logs");
         while (!ct.IsCancellationRequested)
         {
+            beat?.Beat();
             var outcome = await UploadNextAsync(ct).ConfigureAwait(false);
             var delay = CurrentInterval = _pacer.Next(outcome, queue.ListPending().Count);
+            beat?.Idle();
             await Task.Delay(delay, time, ct).ConfigureAwait(false);
         }
     }
