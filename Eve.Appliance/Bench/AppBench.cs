@@ -19,7 +19,7 @@ namespace Eve.Appliance.Bench;
 /// downloads again. p50 over N runs.</summary>
 internal static class AppBench
 {
-    public static void Run(TextWriter output) => RunAsync(output, runs: 5).GetAwaiter().GetResult();
+    public static void Run(TextWriter output) => RunAsync(output, runs: 10).GetAwaiter().GetResult();
 
     public static async Task RunAsync(TextWriter output, int runs)
     {

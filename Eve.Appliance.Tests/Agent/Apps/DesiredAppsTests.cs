@@ -32,6 +32,19 @@ public sealed class DesiredAppsTests
         return c;
     }
 
+    [TestCase(null, "127.0.0.1")]
+    [TestCase("false", "127.0.0.1")]
+    [TestCase("true", "0.0.0.0")]
+    public void Vnc_ListensOnLoopback_UnlessAppAllowVncIsTrue(string? item, string address)
+    {
+        var c = Config(AppConfigs.Datastore(Ds, DsType.DsHttps, "https://127.0.0.1:8443", "api/v2/ext/images"));
+        if (item != null) c.ConfigItems.Add(new ConfigItem { Key = "app.allow.vnc", Value = item });
+        var a = DesiredApps.Compute(c).Apps.Single();
+        Assert.That(a.VncListenAddress, Is.EqualTo(address));
+        var loopback = DesiredApps.Compute(Config(AppConfigs.Datastore(Ds, DsType.DsHttps, "https://127.0.0.1:8443", "api/v2/ext/images"))).Apps.Single();
+        Assert.That(a.DomainFingerprint == loopback.DomainFingerprint, Is.EqualTo(address == "127.0.0.1"), "a new VNC address rebuilds the domain");
+    }
+
     [Test]
     public void BuiltInDatastore_ResolvesToTheControllerUrl_WithEveryAppSetting()
     {

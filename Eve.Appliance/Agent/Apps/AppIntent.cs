@@ -16,6 +16,9 @@ internal sealed record AppIntent
     public bool EnableVnc { get; init; }
     public int VncDisplay { get; init; }
     public string? VncPassword { get; init; }
+    /// <summary>Where QEMU's VNC server listens: loopback, unless the device's `app.allow.vnc` item
+    /// (EVE's switch for reaching app consoles from outside the box) is true.</summary>
+    public string VncListenAddress { get; init; } = "127.0.0.1";
     /// <summary>VmConfig.extraargs: the kernel command line for a direct boot.</summary>
     public string? KernelArgs { get; init; }
     public IReadOnlyList<VolumeIntent> Volumes { get; init; } = [];
@@ -27,7 +30,7 @@ internal sealed record AppIntent
     /// <summary>Everything that, when changed, needs the domain rebuilt (not the counters: they
     /// are compared on their own, because their meaning is "did it change", not "what is it").</summary>
     public string DomainFingerprint => string.Join('|', [
-        Vcpus, MemoryKiB, EnableVnc, VncDisplay, VncPassword ?? "", KernelArgs ?? "",
+        Vcpus, MemoryKiB, EnableVnc, VncDisplay, VncPassword ?? "", VncListenAddress, KernelArgs ?? "",
         string.Join(',', Volumes.Select(v => $"{v.Id}:{v.Generation}:{v.Target}:{v.MaxSizeBytes}:{v.Content?.Sha256}")),
         string.Join(',', Interfaces.Select(i => $"{i.Name}:{i.NetworkId}:{i.Mac}")),
         string.Join(',', SerialPorts.Select(p => $"{p.Name}:{p.HostPath}")),

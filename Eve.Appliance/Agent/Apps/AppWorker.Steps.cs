@@ -182,7 +182,7 @@ internal sealed partial class AppWorker
             Nics = nics,
             DirectBoot = kernel is null ? null : new QemuDirectBoot(kernel.Path, initrd?.Path, intent.KernelArgs),
             SerialLogPath = SerialLogPath,
-            Vnc = intent.EnableVnc ? new QemuVnc("127.0.0.1", intent.VncDisplay, intent.VncPassword) : null,
+            Vnc = intent.EnableVnc ? new QemuVnc(intent.VncListenAddress, intent.VncDisplay, intent.VncPassword) : null,
             QmpSocketPath = QmpSocketPath,
             PidFilePath = PidFilePath,
             Netns = nics.Any(n => n.Kind == QemuNicKind.Tap) ? _p.Network.Netns : null,

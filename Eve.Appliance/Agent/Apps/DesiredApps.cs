@@ -15,6 +15,8 @@ internal static class DesiredApps
         var contents = config.ContentInfo.Where(c => c.Uuid != "").GroupBy(c => c.Uuid).ToDictionary(g => g.Key, g => g.First());
         var volumes = config.Volumes.Where(v => v.Uuid != "").GroupBy(v => v.Uuid).ToDictionary(g => g.Key, g => g.First());
         var apps = new List<AppIntent>();
+        // EVE's `app.allow.vnc`: app consoles reachable from outside the box, not only on loopback.
+        var allowRemoteVnc = string.Equals(config.ConfigItems.LastOrDefault(i => i.Key == "app.allow.vnc")?.Value?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
         var problems = new Dictionary<Guid, string>();
         var serialOwners = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var app in config.Apps)
@@ -55,6 +57,7 @@ internal static class DesiredApps
                 EnableVnc = vm.EnableVnc,
                 VncDisplay = (int)vm.VncDisplay,
                 VncPassword = vm.VncPasswd == "" ? null : vm.VncPasswd,
+                VncListenAddress = allowRemoteVnc ? "0.0.0.0" : "127.0.0.1",
                 KernelArgs = vm.Extraargs == "" ? null : vm.Extraargs,
                 Volumes = vols,
                 Interfaces = app.Interfaces.Select(n => new AppInterfaceIntent(n.Name, n.NetworkId, n.MacAddress)).ToList(),
