@@ -2,6 +2,9 @@
 SHELL := /bin/bash
 DATA ?= $(CURDIR)/var
 LISTEN ?= 127.0.0.1:8443
+# App networks (bridges, dnsmasq, nftables, the VMs' taps) live in this namespace, never on the host's
+# own interfaces; reach an app with `ip netns exec $(APP_NETNS) curl http://APP-IP/`.
+APP_NETNS ?= eve-apps
 CONFIG ?= Debug
 BIN := Eve.Appliance/bin/$(CONFIG)/net10.0/eve-appliance
 TEST_FILTER ?=
@@ -19,7 +22,7 @@ build: setup
 	dotnet build eve.appliance.sln -c $(CONFIG) --no-restore -v q -nologo
 
 run: build
-	$(BIN) run --data-dir $(DATA) --listen $(LISTEN)
+	$(BIN) run --data-dir $(DATA) --listen $(LISTEN) --app-netns $(APP_NETNS)
 
 test: build
 	@rm -rf $(RESULTS)

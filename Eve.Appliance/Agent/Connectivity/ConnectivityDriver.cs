@@ -37,6 +37,9 @@ internal sealed class ConnectivityDriver(
     /// <summary>Queues an event, e.g. <see cref="DpcEvent.Received"/> with the controller's DPC.</summary>
     public void Post(DpcEvent e) => _events.Writer.TryWrite(e);
 
+    /// <summary>Where the driver heartbeats (null when node health is off).</summary>
+    public Watchdog.HealthMonitor? Health { get; init; }
+
     public async Task RunAsync(CancellationToken ct)
     {
         var file = store.Load();
@@ -61,10 +64,18 @@ internal sealed class ConnectivityDriver(
         {
             while (await ticker.WaitForNextTickAsync(ct)) Post(new DpcEvent.Tick());
         }, ct);
+        // Ticks arrive every TickPeriod, so a handler stuck in a port test or an apply stops the
+        // beat and trips the watchdog with our name; waiting for the next event is idle.
+        using var beat = Health?.Register("connectivity");
         try
         {
-            await foreach (var e in _events.Reader.ReadAllAsync(ct))
-                await HandleAsync(e, ct);
+            while (true)
+            {
+                beat?.Idle();
+                if (!await _events.Reader.WaitToReadAsync(ct)) break;
+                beat?.Beat();
+                while (_events.Reader.TryRead(out var e)) await HandleAsync(e, ct);
+            }
         }
         finally
         {

@@ -75,6 +75,7 @@ internal sealed class ConnectivitySubsystem(ConnectivityOptions options) : IAgen
             options.DevicePortConfigDir ?? Path.Combine(context.Options.ConfigDir, "DevicePortConfig"))
         {
             UsbImage = options.UsbImage,
+            Health = context.Health,
         };
         context.Reports.AddDeviceInfo(d =>
         {
