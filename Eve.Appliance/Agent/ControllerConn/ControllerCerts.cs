@@ -58,8 +58,16 @@ internal sealed class ControllerCerts
         }
         if (signing.Count != 1) throw new ControllerTrustException($"/certs must hold exactly one signing cert, found {signing.Count}");
         if (ecdh.Count == 0) throw new ControllerTrustException("/certs holds no ECDH cert");
-        foreach (var leaf in ecdh.Prepend(signing[0].Cert)) VerifyChain(leaf, intermediates, roots);
-        return new ControllerCerts(message, signing[0].Cert, signing[0].Pem, ecdh[0]);
+        try
+        {
+            foreach (var leaf in ecdh.Prepend(signing[0].Cert)) VerifyChain(leaf, intermediates, roots);
+            return new ControllerCerts(message, signing[0].Cert, signing[0].Pem, ecdh[0]);
+        }
+        catch (CryptographicException e)
+        {
+            // A cert that parses but whose key OpenSSL cannot read (found by the fuzzer): a refusal, not a crash.
+            throw new ControllerTrustException($"controller certs from /certs are unusable: {e.Message}");
+        }
     }
 
     private static void VerifyChain(X509Certificate2 leaf, X509Certificate2Collection intermediates, X509Certificate2Collection roots)
