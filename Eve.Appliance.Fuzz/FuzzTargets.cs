@@ -44,11 +44,16 @@ internal static class FuzzTargets
         ["certs"] = Certs,
     };
 
-    // Keys made fresh in this process: nothing the fuzzer feeds can have been signed with them.
-    private static readonly ECDsa DeviceKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-    private static readonly X509Certificate2 DeviceCert = DeviceCertificateBuilder.SelfSigned(DeviceKey, "fuzz");
-    private static readonly byte[] DeviceCertHash = SHA256.HashData(DeviceCert.RawData);
-    private static readonly X509Certificate2Collection Roots = [MakeRoot()];
+    /// <summary>Keys made fresh in this process: nothing the fuzzer feeds can have been signed with
+    /// them. A class of its own so they are made on the first input, inside SharpFuzz's Run: code of
+    /// the instrumented assembly must not run before Run has set up the coverage map.</summary>
+    private static class Keys
+    {
+        public static readonly ECDsa Device = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        public static readonly X509Certificate2 DeviceCert = DeviceCertificateBuilder.SelfSigned(Device, "fuzz");
+        public static readonly byte[] DeviceCertHash = SHA256.HashData(DeviceCert.RawData);
+        public static readonly X509Certificate2Collection Roots = [MakeRoot()];
+    }
 
     /// <summary>The v2 envelope as both sides open it: parse, match the sender, verify.</summary>
     private static FuzzOutcome Envelope(byte[] input)
@@ -62,8 +67,8 @@ internal static class FuzzTargets
         {
             return FuzzOutcome.Refused;
         }
-        var named = AuthContainers.NamesCert(container, DeviceCertHash);
-        if (AuthContainers.VerifySignature(container, DeviceKey))
+        var named = AuthContainers.NamesCert(container, Keys.DeviceCertHash);
+        if (AuthContainers.VerifySignature(container, Keys.Device))
             throw new AcceptedForgeryException($"an envelope verified with a key made in this process (names the cert: {named})");
         return FuzzOutcome.Refused;
     }
@@ -150,7 +155,7 @@ internal static class FuzzTargets
         }
         try
         {
-            _ = ControllerCerts.Verify(message, Roots);
+            _ = ControllerCerts.Verify(message, Keys.Roots);
         }
         catch (ControllerTrustException)
         {

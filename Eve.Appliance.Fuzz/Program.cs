@@ -2,7 +2,8 @@ using Eve.Appliance.Fuzz;
 
 // `Eve.Appliance.Fuzz TARGET` runs under afl-fuzz (SharpFuzz's out-of-process mode: one input per
 // run from stdin, coverage from the instrumented eve-appliance.dll). `Eve.Appliance.Fuzz TARGET
-// --replay PATH...` runs files or folders through the target uninstrumented, as the tests do.
+// --replay PATH...` runs files or folders through the target (use an uninstrumented build for that:
+// instrumented code outside Run has no coverage map), as the tests do.
 if (args.Length == 0 || !FuzzTargets.All.TryGetValue(args[0], out var target))
 {
     Console.Error.WriteLine($"usage: Eve.Appliance.Fuzz TARGET [--replay PATH...]; targets: {string.Join(", ", FuzzTargets.All.Keys)}");
