@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Eve.Appliance.Api;
 using Eve.Appliance.Cli;
@@ -26,7 +25,7 @@ internal static class SoakRun
     {
         var dir = Directory.CreateTempSubdirectory("evasoak-").FullName;
         var data = Path.Combine(dir, "data");
-        var port = FreePort();
+        var port = SpineBench.FreePort();
         using var appliance = ChildProcess.StartSelf("run", "--data-dir", data, "--listen", $"127.0.0.1:{port}");
         try
         {
@@ -136,33 +135,20 @@ internal static class SoakRun
         }
     }
 
+    /// <summary>RSS from the same /proc reader the fleet simulator uses; fds and threads beside it.</summary>
     private static Sample? Read(int pid, int qemuPid, double seconds)
     {
+        if (ProcessUsage.TryRead(pid) is not { } usage) return null; // the process is gone; the caller reports it
         try
         {
-            var status = File.ReadAllLines($"/proc/{pid}/status");
             var fds = Directory.GetFiles($"/proc/{pid}/fd").Length;
-            return new Sample(seconds, Kb(status, "VmRSS:"), fds, (int)(Kb(status, "Threads:") / 1024), QemuRss(qemuPid));
+            var threads = Directory.GetDirectories($"/proc/{pid}/task").Length;
+            return new Sample(seconds, usage.RssBytes, fds, threads, ProcessUsage.TryRead(qemuPid)?.RssBytes ?? 0);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return null; // the process is gone; the caller reports it
+            return null;
         }
-    }
-
-    private static long QemuRss(int pid)
-    {
-        try { return Kb(File.ReadAllLines($"/proc/{pid}/status"), "VmRSS:"); }
-        catch (IOException) { return 0; }
-    }
-
-    /// <summary>A /proc status field in bytes ("VmRSS: 1234 kB"); counts (Threads) come back ×1024.</summary>
-    private static long Kb(string[] lines, string key)
-    {
-        var line = lines.FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal));
-        if (line == null) return 0;
-        var number = line[key.Length..].Trim().Split(' ')[0];
-        return long.Parse(number, CultureInfo.InvariantCulture) * 1024;
     }
 
     public static string Csv(IReadOnlyList<Sample> samples)
@@ -201,12 +187,5 @@ internal static class SoakRun
         var my = samples.Average(value);
         var sxx = samples.Sum(x => (x.Seconds - mx) * (x.Seconds - mx));
         return sxx == 0 ? 0 : samples.Sum(x => (x.Seconds - mx) * (value(x) - my)) / sxx;
-    }
-
-    private static int FreePort()
-    {
-        using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        l.Start();
-        return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
     }
 }

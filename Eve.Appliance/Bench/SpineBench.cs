@@ -176,7 +176,7 @@ internal static class SpineBench
         return (samples[samples.Count / 2], (last.Cpu - first.Cpu).TotalSeconds / timer.Elapsed.TotalSeconds);
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();
