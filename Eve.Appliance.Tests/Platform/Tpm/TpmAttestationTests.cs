@@ -7,32 +7,20 @@ namespace Eve.Appliance.Tests.Platform.Tpm;
 /// <summary>Quotes and EK handling against a swtpm manufactured by swtpm_setup (EK certs in NV).</summary>
 [TestFixture]
 [Parallelizable(ParallelScope.Self)]
-public sealed class TpmAttestationTests
+public sealed class TpmAttestationTests : SwtpmFixture
 {
-    private SwtpmInstance _swtpm = null!;
-    private TpmClient _tpm = null!;
     private TpmAttestation _attestation = null!;
 
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        _swtpm = await SwtpmInstance.StartAsync(manufacture: true);
-        _tpm = _swtpm.Connect();
-        _attestation = new TpmAttestation(_tpm);
-    }
+    private protected override bool Manufacture => true;
 
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        await _tpm.DisposeAsync();
-        await _swtpm.DisposeAsync();
-    }
+    [OneTimeSetUp]
+    public void CreateAttestation() => _attestation = new TpmAttestation(Tpm);
 
     [Test]
     public async Task Quote_VerifiesWithAttestationKey_AndCarriesTheNonce()
     {
         var ak = await _attestation.EnsureAttestationKeyAsync();
-        await _tpm.PcrExtendAsync(10, TpmAlg.Sha256, SHA256.HashData("ima"u8)); // a non-trivial PCR value
+        await Tpm.PcrExtendAsync(10, TpmAlg.Sha256, SHA256.HashData("ima"u8)); // a non-trivial PCR value
         var nonce = RandomNumberGenerator.GetBytes(32);
 
         var quote = await _attestation.QuoteAsync(ak.Handle, nonce);
@@ -71,7 +59,7 @@ public sealed class TpmAttestationTests
         Assert.That(second.Public.SameKeyAs(first.Public), Is.True);
         Assert.That(first.Public.Attributes.HasFlag(TpmObjectAttributes.Restricted | TpmObjectAttributes.Sign), Is.True);
         // A restricted key refuses to sign a digest of our choosing (it could be a forged attest).
-        var e = Assert.ThrowsAsync<TpmException>(() => _tpm.SignAsync(first.Handle, SHA256.HashData("x"u8)));
+        var e = Assert.ThrowsAsync<TpmException>(() => Tpm.SignAsync(first.Handle, SHA256.HashData("x"u8)));
         Assert.That(e!.RcName, Is.EqualTo("TPM_RC_TICKET"));
     }
 
@@ -79,9 +67,9 @@ public sealed class TpmAttestationTests
     public async Task EccEk_FromTcgTemplate_IsTheSameKeyEveryTime()
     {
         var a = await _attestation.CreateEccEndorsementKeyAsync();
-        await _tpm.FlushContextAsync(a.Handle);
+        await Tpm.FlushContextAsync(a.Handle);
         var b = await _attestation.CreateEccEndorsementKeyAsync();
-        await _tpm.FlushContextAsync(b.Handle);
+        await Tpm.FlushContextAsync(b.Handle);
 
         Assert.That(b.Public.SameKeyAs(a.Public), Is.True);
         Assert.That(a.Public.Attributes, Is.EqualTo((TpmObjectAttributes)0x000300B2), "TCG EK profile template L-2");
@@ -98,11 +86,11 @@ public sealed class TpmAttestationTests
         var rsa = certs.Single(c => c.NvIndex == TpmEkCertificateIndex.RsaLow);
         var ecc = certs.Single(c => c.NvIndex == TpmEkCertificateIndex.EccP384High);
 
-        var rsaEk = await _tpm.ReadPublicAsync(0x81010001);
+        var rsaEk = await Tpm.ReadPublicAsync(0x81010001);
         using var rsaPub = rsa.Certificate.GetRSAPublicKey()!;
         Assert.That(rsaPub.ExportParameters(false).Modulus, Is.EqualTo(rsaEk.Public.RsaModulus));
 
-        var eccEk = await _tpm.ReadPublicAsync(0x81010016);
+        var eccEk = await Tpm.ReadPublicAsync(0x81010016);
         Assert.That(eccEk.Public.Curve, Is.EqualTo(TpmEccCurve.NistP384));
         // The SPKI's subjectPublicKey is the uncompressed point 04 || X || Y (the algorithm OID may be
         // id-ecPublicKey or an ECDH-only one, so compare the point itself).

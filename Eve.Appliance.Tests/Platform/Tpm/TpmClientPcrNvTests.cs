@@ -6,29 +6,13 @@ namespace Eve.Appliance.Tests.Platform.Tpm;
 /// <summary>PCR_Read, PCR_Extend and the NV commands against a real swtpm.</summary>
 [TestFixture]
 [Parallelizable(ParallelScope.Self)]
-public sealed class TpmClientPcrNvTests
+public sealed class TpmClientPcrNvTests : SwtpmFixture
 {
-    private SwtpmInstance _swtpm = null!;
-    private TpmClient _tpm = null!;
-
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        _swtpm = await SwtpmInstance.StartAsync();
-        _tpm = _swtpm.Connect();
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        await _tpm.DisposeAsync();
-        await _swtpm.DisposeAsync();
-    }
 
     [Test]
     public async Task PcrRead_ReturnsEveryRequestedPcr_EvenBeyondEightPerCall()
     {
-        var values = await _tpm.PcrReadAsync(TpmPcrSelection.Sha256(Enumerable.Range(0, 24).ToArray()));
+        var values = await Tpm.PcrReadAsync(TpmPcrSelection.Sha256(Enumerable.Range(0, 24).ToArray()));
         Assert.That(values.Keys, Is.EqualTo(Enumerable.Range(0, 24)));
         Assert.That(values.Values.Select(v => v.Length), Is.All.EqualTo(32));
         // After reset PCRs 0-16 and 23 are zero, 17-22 (locality/DRTM) are all ones.
@@ -40,12 +24,12 @@ public sealed class TpmClientPcrNvTests
     public async Task PcrExtend_SetsPcrToHashOfOldValueAndDigest()
     {
         const int pcr = 16; // the debug PCR: nothing else here uses it
-        var before = (await _tpm.PcrReadAsync(TpmPcrSelection.Sha256(pcr)))[pcr];
+        var before = (await Tpm.PcrReadAsync(TpmPcrSelection.Sha256(pcr)))[pcr];
         var digest = SHA256.HashData("measured thing"u8);
 
-        await _tpm.PcrExtendAsync(pcr, TpmAlg.Sha256, digest);
+        await Tpm.PcrExtendAsync(pcr, TpmAlg.Sha256, digest);
 
-        var after = (await _tpm.PcrReadAsync(TpmPcrSelection.Sha256(pcr)))[pcr];
+        var after = (await Tpm.PcrReadAsync(TpmPcrSelection.Sha256(pcr)))[pcr];
         Assert.That(after, Is.EqualTo(SHA256.HashData([.. before, .. digest])));
     }
 
@@ -54,37 +38,37 @@ public sealed class TpmClientPcrNvTests
     {
         const uint index = 0x01500100;
         var data = RandomNumberGenerator.GetBytes(1800); // more than one TPM_PT_NV_BUFFER_MAX chunk on swtpm
-        await _tpm.NvDefineSpaceAsync(TpmNvPublic.OwnerReadWrite(index, (ushort)data.Length));
+        await Tpm.NvDefineSpaceAsync(TpmNvPublic.OwnerReadWrite(index, (ushort)data.Length));
         try
         {
-            await _tpm.NvWriteAsync(index, data, authHandle: TpmHandle.Owner);
-            Assert.That(await _tpm.NvReadAsync(index, data.Length, authHandle: TpmHandle.Owner), Is.EqualTo(data));
-            Assert.That(await _tpm.NvReadAsync(index, 10, offset: 1000), Is.EqualTo(data[1000..1010]), "index auth (authRead) works too");
-            var pub = await _tpm.NvReadPublicAsync(index);
+            await Tpm.NvWriteAsync(index, data, authHandle: TpmHandle.Owner);
+            Assert.That(await Tpm.NvReadAsync(index, data.Length, authHandle: TpmHandle.Owner), Is.EqualTo(data));
+            Assert.That(await Tpm.NvReadAsync(index, 10, offset: 1000), Is.EqualTo(data[1000..1010]), "index auth (authRead) works too");
+            var pub = await Tpm.NvReadPublicAsync(index);
             Assert.That(pub.DataSize, Is.EqualTo(data.Length));
             Assert.That(pub.Attributes.HasFlag(TpmNvAttributes.Written), Is.True);
         }
         finally
         {
-            await _tpm.NvUndefineSpaceAsync(index);
+            await Tpm.NvUndefineSpaceAsync(index);
         }
-        Assert.That(await _tpm.GetHandlesAsync(TpmHandle.NvIndexFirst), Does.Not.Contain(index));
+        Assert.That(await Tpm.GetHandlesAsync(TpmHandle.NvIndexFirst), Does.Not.Contain(index));
     }
 
     [Test]
     public async Task NvRead_BeforeAnyWrite_FailsNamingUninitializedIndex()
     {
         const uint index = 0x01500101;
-        await _tpm.NvDefineSpaceAsync(TpmNvPublic.OwnerReadWrite(index, 16));
+        await Tpm.NvDefineSpaceAsync(TpmNvPublic.OwnerReadWrite(index, 16));
         try
         {
-            var e = Assert.ThrowsAsync<TpmException>(() => _tpm.NvReadAsync(index, 16));
+            var e = Assert.ThrowsAsync<TpmException>(() => Tpm.NvReadAsync(index, 16));
             Assert.That(e!.RcName, Is.EqualTo("TPM_RC_NV_UNINITIALIZED"));
             Assert.That(e.Message, Does.Contain("index 0x01500101").And.Contain("write the index before reading it"));
         }
         finally
         {
-            await _tpm.NvUndefineSpaceAsync(index);
+            await Tpm.NvUndefineSpaceAsync(index);
         }
     }
 
@@ -92,15 +76,15 @@ public sealed class TpmClientPcrNvTests
     public async Task NvDefine_OfExistingIndex_FailsNamingTheConflict()
     {
         const uint index = 0x01500102;
-        await _tpm.NvDefineSpaceAsync(TpmNvPublic.OwnerReadWrite(index, 8));
+        await Tpm.NvDefineSpaceAsync(TpmNvPublic.OwnerReadWrite(index, 8));
         try
         {
-            var e = Assert.ThrowsAsync<TpmException>(() => _tpm.NvDefineSpaceAsync(TpmNvPublic.OwnerReadWrite(index, 8)));
+            var e = Assert.ThrowsAsync<TpmException>(() => Tpm.NvDefineSpaceAsync(TpmNvPublic.OwnerReadWrite(index, 8)));
             Assert.That(e!.RcName, Is.EqualTo("TPM_RC_NV_DEFINED"));
         }
         finally
         {
-            await _tpm.NvUndefineSpaceAsync(index);
+            await Tpm.NvUndefineSpaceAsync(index);
         }
     }
 
@@ -108,17 +92,17 @@ public sealed class TpmClientPcrNvTests
     public async Task NvWrite_WithWrongIndexPassword_FailsNamingTheAuthError()
     {
         const uint index = 0x01500103;
-        await _tpm.NvDefineSpaceAsync(TpmNvPublic.OwnerReadWrite(index, 8), TpmAuth.FromPassword("nv-secret"));
+        await Tpm.NvDefineSpaceAsync(TpmNvPublic.OwnerReadWrite(index, 8), TpmAuth.FromPassword("nv-secret"));
         try
         {
-            await _tpm.NvWriteAsync(index, new byte[8], auth: TpmAuth.FromPassword("nv-secret"));
-            var e = Assert.ThrowsAsync<TpmException>(() => _tpm.NvWriteAsync(index, new byte[8], auth: TpmAuth.FromPassword("guess")));
+            await Tpm.NvWriteAsync(index, new byte[8], auth: TpmAuth.FromPassword("nv-secret"));
+            var e = Assert.ThrowsAsync<TpmException>(() => Tpm.NvWriteAsync(index, new byte[8], auth: TpmAuth.FromPassword("guess")));
             Assert.That(e!.RcName, Is.AnyOf("TPM_RC_AUTH_FAIL", "TPM_RC_BAD_AUTH"));
             Assert.That(e.Message, Does.StartWith("TPM2_NV_Write failed"));
         }
         finally
         {
-            await _tpm.NvUndefineSpaceAsync(index);
+            await Tpm.NvUndefineSpaceAsync(index);
         }
     }
 }
