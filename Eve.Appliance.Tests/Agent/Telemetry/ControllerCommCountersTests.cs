@@ -38,7 +38,7 @@ public sealed class ControllerCommCountersTests
                 await socket.ConnectAsync(ctx.DnsEndPoint, ct);
                 return new CountingStream(new NetworkStream(socket, ownsSocket: true), n => Interlocked.Add(ref wireWritten, n), n => Interlocked.Add(ref wireRead, n));
             });
-            var authority = controller.Uri.Authority;
+            var authority = bootstrap.Server.Authority;
 
             var (s1, certs1) = await client.SendAsync(HttpMethod.Get, "/api/v2/edgedevice/certs", null, CancellationToken.None);
             var (s2, certs2) = await client.SendAsync(HttpMethod.Get, "/api/v2/edgedevice/certs", null, CancellationToken.None);
@@ -97,7 +97,8 @@ public sealed class ControllerCommCountersTests
             zedcloud = last?["message"]?["dm"]?["zedcloud"]?[0];
             return zedcloud?["urlMetrics"]?.AsArray().Any(u => u!["url"]!.GetValue<string>().EndsWith($"/id/{id}/metrics", StringComparison.Ordinal)) == true;
         }, () => "metrics with per-URL counters: " + zedcloud?.ToJsonString());
-        var urls = zedcloud!["urlMetrics"]!.AsArray().ToDictionary(u => u!["url"]!.GetValue<string>()[controller.Uri.Authority.Length..], u => u!);
+        // Keyed host:port/path as EVE does; the host is whatever the bootstrap names, so compare paths.
+        var urls = zedcloud!["urlMetrics"]!.AsArray().ToDictionary(u => u!["url"]!.GetValue<string>() is var url ? url[url.IndexOf("/api/", StringComparison.Ordinal)..] : "", u => u!);
         static long L(JsonNode n, string field) => n[field] is { } v ? long.Parse(v.ToString(), System.Globalization.CultureInfo.InvariantCulture) : 0;
         var config = urls[$"/api/v2/edgedevice/id/{id}/config"];
         var metrics = urls[$"/api/v2/edgedevice/id/{id}/metrics"];
