@@ -157,28 +157,11 @@ internal sealed class LogSegmentWriter : IDisposable
         }
     }
 
-    /// <summary>Writes held lines in order; stops at the first that still fails.</summary>
     private void DrainHold()
     {
         _drainingHold = true;
-        try
-        {
-            while (_hold.Count > 0)
-            {
-                var (entry, stream) = _hold.Peek();
-                WriteLocked(entry, stream);
-                _hold.Dequeue();
-            }
-            if (_hold.Recovered() is { } notice) WriteLocked(notice, LogStreams.Device);
-        }
-        catch (IOException e)
-        {
-            _hold.StillFailing(e);
-        }
-        finally
-        {
-            _drainingHold = false;
-        }
+        try { _hold.Drain(WriteLocked); }
+        finally { _drainingHold = false; }
     }
 
     private void WriteLocked(LogEntry entry, string stream)

@@ -25,10 +25,6 @@ internal sealed class LogWriteHold(TimeProvider time, string directory)
     /// <summary>Lines dropped since the spool opened because the hold was full.</summary>
     public long Dropped { get; private set; }
 
-    public (LogEntry Entry, string Stream) Peek() => _lines.Peek();
-
-    public void Dequeue() => _lines.Dequeue();
-
     /// <summary>A write failed: the first failure of a run starts the fault with an error line ahead
     /// of <paramref name="entry"/>.</summary>
     public void Failed(IOException e, LogEntry entry, string stream)
@@ -43,9 +39,6 @@ internal sealed class LogWriteHold(TimeProvider time, string directory)
         Add(entry, stream);
     }
 
-    /// <summary>A held line still cannot be written.</summary>
-    public void StillFailing(IOException e) => Fault = e.Message;
-
     /// <summary>Queues behind lines already held (order is kept).</summary>
     public void Add(LogEntry entry, string stream)
     {
@@ -59,8 +52,28 @@ internal sealed class LogWriteHold(TimeProvider time, string directory)
         _heldTotal++;
     }
 
+    /// <summary>Writes held lines in order with <paramref name="write"/>, then the line saying the fault
+    /// ended; stops at the first that still fails (it stays first in line).</summary>
+    public void Drain(Action<LogEntry, string> write)
+    {
+        try
+        {
+            while (_lines.Count > 0)
+            {
+                var (entry, stream) = _lines.Peek();
+                write(entry, stream);
+                _lines.Dequeue();
+            }
+            if (Recovered() is { } notice) write(notice, LogStreams.Device);
+        }
+        catch (IOException e)
+        {
+            Fault = e.Message;
+        }
+    }
+
     /// <summary>Everything held was written: ends the fault; returns the line that says so.</summary>
-    public LogEntry? Recovered()
+    private LogEntry? Recovered()
     {
         if (Fault == null) return null;
         Fault = null;
