@@ -23,6 +23,7 @@ internal static class TelemetryBench
             LogThroughput(output, level, lines: 200_000, TimeSpan.FromSeconds(1));
         }
         LogThroughput(output, CompressionLevel.SmallestSize, lines: 20_000, TimeSpan.Zero);
+        TelemetryPipelineBench.Run(output);
     }
 
     private static void CollectOnce(TextWriter output)

@@ -23,6 +23,7 @@ internal static class AgentCommand
         };
         var connectivity = Agent.Connectivity.ConnectivitySubsystem.FromArgs(args.Get("mgmt-netns"), args.Get("usb-image"), options.PersistDir, bindControllerTraffic: true);
         options = options with { ControllerHandler = connectivity != null ? connectivity.ConfigureControllerHandler : null };
+        var logDrill = args.Get("log-drill");
         args.EnsureAllUsed();
         // EVE's timers: segments close after 5 minutes, uploads every 90 s (faster with a backlog).
         using var spool = AgentLogSpool.Open(options.PersistDir, TimeSpan.FromMinutes(5));
@@ -31,6 +32,7 @@ internal static class AgentCommand
         if (connectivity != null) builder.Services.AddSingleton<IAgentSubsystem>(connectivity);
         Agent.Node.MaintenanceServices.AddMaintenanceMode(builder.Services);
         builder.Services.AddAgent(_ => options, spool);
+        if (logDrill != null) builder.Services.AddHostedService(sp => LogDrill.FromArg(logDrill, sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         using var host = builder.Build();
         await host.RunAsync().ConfigureAwait(false);
         return ExitCode.Ok;

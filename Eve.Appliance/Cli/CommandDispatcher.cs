@@ -12,8 +12,8 @@ internal static class CommandDispatcher
                                   [--app-netns NS] [--mgmt-netns NS [--usb-image FAT]] [--boot-disk DISK [--boot-partition IMGA|IMGB] [--hardware-watchdog] [--reboot-file FILE]]
                                   [--metrics-listen ADDR:PORT [--metrics-listen-any]] [--log-interval SECONDS] [--log-drill RATE]
                                   the appliance: controller + device agent in one process
-          controller --data-dir DIR [--listen ADDR:PORT] [--server-name NAME] [--enforce-integrity]
-          agent --config-dir DIR --persist-dir DIR [--controller URL] [--serial S] [--tpm ...] [--mgmt-netns NS [--usb-image FAT]]
+          controller --data-dir DIR [--listen ADDR:PORT] [--server-name NAME] [--enforce-integrity] [--metrics-listen ADDR:PORT [--metrics-listen-any]]
+          agent --config-dir DIR --persist-dir DIR [--controller URL] [--serial S] [--tpm ...] [--mgmt-netns NS [--usb-image FAT]] [--log-drill RATE]
           diag (--data-dir DIR | --persist-dir DIR --config-dir DIR) [--mgmt-netns NS]   connectivity in words (EVE's diag)
           pki init --data-dir DIR --server-name NAME [--port P] [--force]
           controller/run also take [--ops-listen ADDR:PORT]   the operator REST API over TLS (tokens, client certs)

@@ -1,5 +1,6 @@
 using Eve.Appliance.Controller;
 using Eve.Appliance.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Eve.Appliance.Cli;
@@ -10,9 +11,11 @@ internal static class ControllerCommand
     public static async Task<ExitCode> RunAsync(Args args)
     {
         var options = Options(args);
+        var metricsListen = args.Get("metrics-listen") is { } listen ? Controller.Admin.MetricsListener.Endpoint(listen, args.Flag("metrics-listen-any")) : null;
         args.EnsureAllUsed();
         var builder = ServiceRegistration.NewHost(Path.Combine(options.DataDir, "logs"));
         builder.Services.AddController(options);
+        if (metricsListen != null) builder.Services.AddHostedService(_ => Controller.Admin.MetricsListener.ForAdminSocket(metricsListen, options.DataDir));
         using var host = builder.Build();
         await host.RunAsync().ConfigureAwait(false);
         return ExitCode.Ok;

@@ -65,11 +65,7 @@ internal static class RunCommand
         if (connectivity != null) builder.Services.AddSingleton<IAgentSubsystem>(connectivity);
         if (logDrill != null) builder.Services.AddHostedService(sp => LogDrill.FromArg(logDrill, sp.GetRequiredService<ILoggerFactory>()));
         if (metricsListen != null)
-            builder.Services.AddHostedService(_ => new Controller.Admin.MetricsListener(metricsListen, async ct =>
-            {
-                using var admin = new AdminClient(dataDir);
-                return await admin.GetTextAsync("metrics").ConfigureAwait(false);
-            }));
+            builder.Services.AddHostedService(_ => Controller.Admin.MetricsListener.ForAdminSocket(metricsListen, dataDir));
         // Node health (reboots, A/B updates, watchdog) may reboot the machine, so it runs only on a
         // dedicated box, which names its A/B disk; a workstation running `make run` never reboots.
         if (bootDisk != null)

@@ -15,7 +15,7 @@ internal static class LoggingSetup
     /// <param name="spool">The device's log spool provider, if any: registered first, so a line is in the
     /// spool before the console shows it (what a crash drill reads from the console was accepted).</param>
     public static void Configure(ILoggingBuilder logging, string? logDir, bool console = true, Microsoft.Extensions.Logging.LogLevel min = Microsoft.Extensions.Logging.LogLevel.Information,
-        ILoggerProvider? spool = null)
+        ILoggerProvider? spool = null, Agent.Telemetry.Logs.LogLevelGate? localLevels = null)
     {
         var config = new LoggingConfiguration();
         var layout = "${date:format=HH\\:mm\\:ss.fff} ${level:uppercase=true:padding=-5} ${logger:shortName=true}: ${message}${onexception:inner= ${exception:format=ToString}}";
@@ -23,7 +23,9 @@ internal static class LoggingSetup
         if (console)
         {
             var target = new ConsoleTarget("console") { Layout = layout, StdErr = false };
-            config.AddRule(nlogMin, NLog.LogLevel.Fatal, target);
+            var rule = new LoggingRule("*", nlogMin, NLog.LogLevel.Fatal, target);
+            config.LoggingRules.Add(rule);
+            localLevels?.Attach(LogManager.LogFactory, rule);
         }
         if (logDir != null)
         {
@@ -35,13 +37,18 @@ internal static class LoggingSetup
                 MaxArchiveFiles = 5,
                 KeepFileOpen = true,
             };
-            config.AddRule(nlogMin, NLog.LogLevel.Fatal, file);
+            var rule = new LoggingRule("*", nlogMin, NLog.LogLevel.Fatal, file);
+            config.LoggingRules.Add(rule);
+            localLevels?.Attach(LogManager.LogFactory, rule);
         }
         // Kestrel's own chatter is noise for an operator; keep its warnings.
         config.LoggingRules.Insert(0, new LoggingRule("Microsoft.*", NLog.LogLevel.Trace, NLog.LogLevel.Info, new NullTarget()) { Final = true });
         LogManager.Configuration = config;
         logging.ClearProviders();
-        logging.SetMinimumLevel(min);
+        // With config-driven levels (debug.default.loglevel and friends) NLog's rules decide, so every
+        // level must reach them; Kestrel's debug chatter is still cut here, before it is formatted.
+        logging.SetMinimumLevel(localLevels != null ? Microsoft.Extensions.Logging.LogLevel.Trace : min);
+        if (localLevels != null) logging.AddFilter("Microsoft", Microsoft.Extensions.Logging.LogLevel.Information);
         if (spool != null) logging.AddProvider(spool);
         logging.AddNLog(config);
     }

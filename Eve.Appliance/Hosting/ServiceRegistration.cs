@@ -55,7 +55,7 @@ internal static class ServiceRegistration
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
-        LoggingSetup.Configure(builder.Logging, logDir, spool: spool?.LoggerProvider);
+        LoggingSetup.Configure(builder.Logging, logDir, spool: spool?.LoggerProvider, localLevels: spool?.LocalLevels);
         return builder;
     }
 }

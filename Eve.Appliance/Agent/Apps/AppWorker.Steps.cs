@@ -78,7 +78,7 @@ internal sealed partial class AppWorker
                 _p.Reports.PublishInfo(AppInfoBuilder.Volume(v, ZSwState.Error, e.Message, _p.Time.GetUtcNow()), $"volume/{v.Id:D}");
                 throw new InvalidOperationException($"volume '{v.Name}': {e.Message}", e);
             }
-            _p.Reports.PublishInfo(AppInfoBuilder.Volume(v, ZSwState.CreatedVolume, null, _p.Time.GetUtcNow(), 100), $"volume/{v.Id:D}");
+            _p.Reports.PublishInfo(AppInfoBuilder.Volume(v, ZSwState.CreatedVolume, null, _p.Time.GetUtcNow(), 100, new FileInfo(files[^1].Path)), $"volume/{v.Id:D}");
         }
         _volumeFiles = files;
         Move(AppEvent.VolumesCreated);
@@ -110,7 +110,7 @@ internal sealed partial class AppWorker
             lock (gate)
             {
                 finished = true;
-                _p.Reports.PublishInfo(AppInfoBuilder.ContentTree(content, ZSwState.Loaded, 100, blob.Size, null, _p.Time.GetUtcNow()), key);
+                _p.Reports.PublishInfo(AppInfoBuilder.ContentTree(content, ZSwState.Loaded, 100, blob.Size, null, _p.Time.GetUtcNow(), File.GetLastWriteTimeUtc(blob.Path)), key);
             }
             return blob;
         }

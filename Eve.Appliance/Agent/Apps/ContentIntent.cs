@@ -24,4 +24,7 @@ internal sealed record ContentIntent(
 
     /// <summary>The content tree's signature info; checked against the controller's root after download.</summary>
     public SignatureInfo? Signature { get; init; }
+
+    /// <summary>The config's generation_count, reported back in the content tree's info.</summary>
+    public long Generation { get; init; }
 }

@@ -107,7 +107,7 @@ internal static class DesiredApps
                     source = combined;
                 }
                 if (sha.Length != 64) { issues.Add($"content tree '{name}': sha256 '{tree.Sha256}' must be 64 hex digits"); return null; }
-                return new ContentIntent(id, name, ds.DType, source, sha, tree.Iformat, size) { CaPems = caPems, Credentials = credentials, Signature = tree.Siginfo };
+                return new ContentIntent(id, name, ds.DType, source, sha, tree.Iformat, size) { CaPems = caPems, Credentials = credentials, Signature = tree.Siginfo, Generation = tree.GenerationCount };
             }
             case DsType.DsContainerRegistry:
             {
@@ -122,7 +122,7 @@ internal static class DesiredApps
                     issues.Add($"content tree '{name}': registry '{root}' / reference '{reference}' is not usable");
                     return null;
                 }
-                return new ContentIntent(id, name, ds.DType, registry, sha, tree.Iformat, size, repo, refPart) { CaPems = caPems, Credentials = credentials, Signature = tree.Siginfo };
+                return new ContentIntent(id, name, ds.DType, registry, sha, tree.Iformat, size, repo, refPart) { CaPems = caPems, Credentials = credentials, Signature = tree.Siginfo, Generation = tree.GenerationCount };
             }
             default:
                 issues.Add($"content tree '{name}': datastore type {ds.DType} is not supported here (use DsHttp, DsHttps or DsContainerRegistry)");

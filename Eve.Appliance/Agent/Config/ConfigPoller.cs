@@ -58,9 +58,13 @@ internal sealed class ConfigPoller(DeviceSession session, ConfigHub hub, AgentOp
             var result = await session.GetConfigAsync(_hash, IntegrityToken(), ct).ConfigureAwait(false);
             LastSuccess = time.GetUtcNow();
             LastError = null;
-            if (result is not { } r) return; // 304: unchanged
+            if (result is not { } r)
+            {
+                if (_unsavedCheckpoint != null) SaveCheckpoint(_unsavedCheckpoint);
+                return; // 304: unchanged
+            }
             if (r.Response.ConfigHash == _hash) return;
-            AtomicFile.Write(CheckpointFile, r.Envelope);
+            SaveCheckpoint(r.Envelope);
             Apply(r.Response, "controller");
         }
         catch (Exception e) when (e is ControllerUnavailableException or ControllerRefusedException or ControllerTrustException)
@@ -84,6 +88,27 @@ internal sealed class ConfigPoller(DeviceSession session, ConfigHub hub, AgentOp
                     log.LogWarning("uuid re-check failed: {Reason}", inner.Message);
                 }
             }
+        }
+    }
+
+    private byte[]? _unsavedCheckpoint;
+
+    /// <summary>Writes the checkpoint (temp file + rename, so the previous one stays whole if this
+    /// fails). A full disk does not stop the new config from applying: the device runs on it, and the
+    /// checkpoint is written at the next poll that finds space.</summary>
+    private void SaveCheckpoint(byte[] envelope)
+    {
+        try
+        {
+            AtomicFile.Write(CheckpointFile, envelope);
+            if (_unsavedCheckpoint != null) log.LogInformation("config checkpoint saved again to {File}", CheckpointFile);
+            _unsavedCheckpoint = null;
+        }
+        catch (IOException e)
+        {
+            if (_unsavedCheckpoint == null)
+                log.LogError("config checkpoint not saved to {File}: {Reason}; running on the new config, but a restart before the disk has space again starts from the previous checkpoint", CheckpointFile, e.Message);
+            _unsavedCheckpoint = envelope;
         }
     }
 

@@ -187,7 +187,17 @@ internal sealed partial class Downloader
                 var n = await source.ReadAsync(buffer, linked.Token).ConfigureAwait(false);
                 if (n == 0) break;
                 stall.CancelAfter(_options.StallTimeout);
-                await partial.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
+                try
+                {
+                    await partial.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
+                }
+                catch (IOException e) when (e.HResult == NoSpaceErrno)
+                {
+                    // Our disk, not the connection: say so (the partial is kept; the next try resumes).
+                    throw new ContentException(ContentErrorKind.NoSpace,
+                        $"{request.Display}: writing byte {have} to {partial.Name} failed: {e.Message}; the disk filled up during the download. " +
+                        "Free disk space (remove unused apps or images); the download resumes from here", true, e);
+                }
                 hash.AppendData(buffer, 0, n);
                 have += n;
                 if (have >= nextReport)
@@ -222,6 +232,9 @@ internal sealed partial class Downloader
             $"{request.Display} is {t} bytes ({t / 1048576.0:0.#} MiB){(have > 0 ? $", {need} still to fetch" : "")}, but {dir} has only {free} bytes " +
             $"({free / 1048576.0:0.#} MiB) free; not downloading it. Free disk space (remove unused apps or images) or give the device a bigger disk");
     }
+
+    /// <summary>ENOSPC: .NET puts the errno in HResult for file I/O errors on Linux.</summary>
+    private const int NoSpaceErrno = 28;
 
     private ContentException Stalled(DownloadRequest request, long have) =>
         new(ContentErrorKind.Stalled,

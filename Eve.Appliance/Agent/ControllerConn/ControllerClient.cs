@@ -40,6 +40,9 @@ internal sealed class ControllerClient : IDisposable
 
     /// <summary>Requests sent and failed, for metrics (EVE's controller-comm counters).</summary>
     public long Requests => Interlocked.Read(ref _requests);
+
+    /// <summary>Messages and body bytes per URL, EVE's zedcloud metrics.</summary>
+    public Telemetry.ControllerCommCounters Comm { get; } = new(TimeProvider.System);
     public long Failures => Interlocked.Read(ref _failures);
     private long _requests;
     private long _failures;
@@ -73,6 +76,35 @@ internal sealed class ControllerClient : IDisposable
 
     public async Task<(int Status, byte[] Body)> SendAsync(HttpMethod method, string path, byte[]? body, CancellationToken ct)
     {
+        var url = CommUrl(path);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        long? received = null;
+        var ok = false;
+        try
+        {
+            var (status, bytes) = await SendCountedAsync(method, path, body, ct).ConfigureAwait(false);
+            received = bytes.Length;
+            ok = status is >= 200 and < 300 or 304;
+            return (status, bytes);
+        }
+        catch (ControllerUnavailableException e) when (e.Data[ReceivedKey] is long r)
+        {
+            received = r;
+            throw;
+        }
+        finally
+        {
+            Comm.Record(url, body?.Length ?? 0, received, System.Diagnostics.Stopwatch.GetElapsedTime(started), ok);
+        }
+    }
+
+    private const string ReceivedKey = "received-bytes";
+
+    /// <summary>host:port/path, the key EVE's zedcloud metrics use per URL.</summary>
+    private string CommUrl(string path) => _http.BaseAddress!.Authority + (path.StartsWith('/') ? path : "/" + path);
+
+    private async Task<(int Status, byte[] Body)> SendCountedAsync(HttpMethod method, string path, byte[]? body, CancellationToken ct)
+    {
         Interlocked.Increment(ref _requests);
         using var req = new HttpRequestMessage(method, path);
         req.Headers.Add("X-Request-Id", Guid.NewGuid().ToString());
@@ -89,12 +121,12 @@ internal sealed class ControllerClient : IDisposable
             if (status >= 500)
             {
                 Interlocked.Increment(ref _failures);
-                throw new ControllerUnavailableException($"{method} {path}: controller answered {status} {Text(bytes)}");
+                throw new ControllerUnavailableException($"{method} {path}: controller answered {status} {Text(bytes)}") { Data = { [ReceivedKey] = (long)bytes.Length } };
             }
             if (status is >= 200 and < 300 && bytes.Length > 0 && resp.Content.Headers.ContentType?.MediaType is { } mt && mt != MediaType)
             {
                 Interlocked.Increment(ref _failures);
-                throw new ControllerUnavailableException($"{method} {path}: answer has Content-Type {mt}, expected {MediaType}");
+                throw new ControllerUnavailableException($"{method} {path}: answer has Content-Type {mt}, expected {MediaType}") { Data = { [ReceivedKey] = (long)bytes.Length } };
             }
             return (status, bytes);
         }

@@ -115,9 +115,18 @@ internal sealed class DeviceSession(ControllerClient client, BootstrapFolder boo
         }
         catch (ControllerTrustException first)
         {
+            Client.Comm.AuthVerifyFailed();
             log.LogWarning("{What}: {Reason}; fetching /certs again", what, first.Message);
             await RefreshCertsAsync(ct).ConfigureAwait(false);
-            return _certs!.Open(container).ToArray();
+            try
+            {
+                return _certs!.Open(container).ToArray();
+            }
+            catch (ControllerTrustException)
+            {
+                Client.Comm.AuthVerifyFailed();
+                throw;
+            }
         }
     }
 

@@ -13,6 +13,7 @@ namespace Eve.Appliance.Agent.Networks;
 internal sealed class NetworkInfoReports(IReportSink reports)
 {
     private readonly Dictionary<string, byte[]> _sent = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, DateTimeOffset> _upSince = new(StringComparer.OrdinalIgnoreCase);
 
     public void Publish(NetworksStatus status, EdgeDevConfig config, IReadOnlyList<AppNicState> nics, DateTimeOffset now, ILogger log)
     {
@@ -20,7 +21,9 @@ internal sealed class NetworkInfoReports(IReportSink reports)
         foreach (var ni in status.Instances)
         {
             live.Add(ni.Uuid);
-            var info = InfoOf(ni, config.NetworkInstances.FirstOrDefault(n => n.Uuidandversion?.Uuid == ni.Uuid), nics);
+            if (!ni.Ready) _upSince.Remove(ni.Uuid);
+            else _upSince.TryAdd(ni.Uuid, now);
+            var info = InfoOf(ni, config.NetworkInstances.FirstOrDefault(n => n.Uuidandversion?.Uuid == ni.Uuid), nics, _upSince.GetValueOrDefault(ni.Uuid));
             var bytes = info.ToByteArray();
             if (_sent.TryGetValue(ni.Uuid, out var last) && last.AsSpan().SequenceEqual(bytes)) continue;
             _sent[ni.Uuid] = bytes;
@@ -31,11 +34,13 @@ internal sealed class NetworkInfoReports(IReportSink reports)
         {
             reports.PublishInfo(new ZInfoMsg { Ztype = ZInfoTypes.ZiNetworkInstance, Niinfo = new ZInfoNetworkInstance { NetworkID = gone } }, "ni/" + gone);
             _sent.Remove(gone);
+            _upSince.Remove(gone);
             log.LogInformation("network instance {Uuid} removed", gone);
         }
     }
 
-    public static ZInfoNetworkInstance InfoOf(NetworkInstanceStatus ni, NetworkInstanceConfig? config, IReadOnlyList<AppNicState> nics)
+    /// <param name="upSince">When the instance last became ready (upTimeStamp); default when it is not.</param>
+    public static ZInfoNetworkInstance InfoOf(NetworkInstanceStatus ni, NetworkInstanceConfig? config, IReadOnlyList<AppNicState> nics, DateTimeOffset upSince = default)
     {
         var info = new ZInfoNetworkInstance
         {
@@ -47,7 +52,10 @@ internal sealed class NetworkInfoReports(IReportSink reports)
             BridgeName = ni.Bridge,
             BridgeIPAddr = ni.Gateway ?? "",
             State = ni.Ready ? ZNetworkInstanceState.ZnetinstStateOnline : ZNetworkInstanceState.ZnetinstStateError,
+            // The bridge is made with the config's MTU, or the kernel's 1500 when it names none.
+            Mtu = config is { Mtu: > 0 } withMtu ? withMtu.Mtu : 1500u,
         };
+        if (upSince != default) info.UpTimeStamp = Timestamp.FromDateTimeOffset(upSince);
         if (ni.Uplink != null) info.Ports.Add(ni.Uplink);
         foreach (var app in ni.Apps)
         {

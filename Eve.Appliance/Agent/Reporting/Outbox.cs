@@ -17,6 +17,8 @@ internal sealed class Outbox
     private readonly ILogger _log;
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _signal = new(0);
+    private readonly List<Entry> _held = [];
+    private string? _writeFault;
     private long _seq;
 
     public Outbox(string persistDir, ILogger log)
@@ -31,9 +33,13 @@ internal sealed class Outbox
 
     public long Sent { get; private set; }
     public long Rejected { get; private set; }
-    public int Pending => Entries().Count();
+    public int Pending => Entries().Count() + Held;
 
-    private sealed record Entry(string Path, long Seq, string Action, string Key);
+    /// <summary>A queued report: on disk at <see cref="Path"/>, or held in memory (<see cref="Payload"/>).</summary>
+    private sealed record Entry(string Path, long Seq, string Action, string Key)
+    {
+        public byte[]? Payload { get; init; }
+    }
 
     public void Enqueue(string action, ReadOnlySpan<byte> payload, string key = "")
     {
@@ -43,22 +49,63 @@ internal sealed class Outbox
                 throw new ArgumentException($"outbox action '{action}' and key '{key}' must not contain '~'");
             if (key != "")
                 foreach (var old in Entries().Where(e => e.Action == action && e.Key == key)) File.Delete(old.Path);
+            if (key != "") _held.RemoveAll(h => h.Action == action && h.Key == key);
             var seq = ++_seq;
             var name = $"{seq:D12}~{Escape(action)}~{Escape(key)}";
-            AtomicFile.Write(Path.Combine(_dir, name), payload);
+            try
+            {
+                AtomicFile.Write(Path.Combine(_dir, name), payload);
+                if (_writeFault != null)
+                {
+                    _log.LogInformation("outbox: reports are written to {Dir} again ({Held} still held in memory until sent)", _dir, _held.Count);
+                    _writeFault = null;
+                }
+            }
+            catch (IOException e)
+            {
+                // Disk full (or read-only): the report still goes out, from memory; only a restart
+                // before it is sent loses it (info is re-sent on start anyway).
+                _held.Add(new Entry("", seq, action, key) { Payload = payload.ToArray() });
+                if (_writeFault == null)
+                    _log.LogError("outbox: cannot write the {Action} report to {Dir}: {Reason}; reports are kept in memory and sent from there until the disk takes writes again", action, _dir, e.Message);
+                _writeFault = e.Message;
+            }
         }
         _signal.Release();
+    }
+
+    /// <summary>Why the last report could not be written to disk; null when writes work.</summary>
+    public string? WriteFault
+    {
+        get { lock (_lock) return _writeFault; }
+    }
+
+    /// <summary>Reports kept only in memory because the disk refused them.</summary>
+    public int Held
+    {
+        get { lock (_lock) return _held.Count; }
     }
 
     /// <summary>Sends queued entries in order until the queue is empty or the controller is away.</summary>
     public async Task<bool> DrainAsync(DeviceSession session, CancellationToken ct)
     {
-        foreach (var entry in Entries().ToList())
+        List<Entry> queued;
+        lock (_lock) queued = [.. Entries().Concat(_held).OrderBy(e => e.Seq)];
+        foreach (var entry in queued)
         {
             _beat?.Beat(); // one post per beat: a long backlog is progress, not a hang
             byte[] payload;
-            try { payload = await File.ReadAllBytesAsync(entry.Path, ct).ConfigureAwait(false); }
-            catch (FileNotFoundException) { continue; } // replaced by a newer report meanwhile
+            if (entry.Payload != null)
+            {
+                lock (_lock)
+                    if (!_held.Contains(entry)) continue; // replaced by a newer report meanwhile
+                payload = entry.Payload;
+            }
+            else
+            {
+                try { payload = await File.ReadAllBytesAsync(entry.Path, ct).ConfigureAwait(false); }
+                catch (FileNotFoundException) { continue; } // replaced by a newer report meanwhile
+            }
             int status;
             byte[] body;
             try
@@ -69,6 +116,18 @@ internal sealed class Outbox
             {
                 _log.LogDebug("outbox: controller away ({Reason}); {Count} reports wait", e.Message, Pending);
                 return false;
+            }
+            if (entry.Payload != null && status is not (429 or 503))
+            {
+                // Held in memory: sent, or refused (nowhere to put it aside) — either way it is done.
+                lock (_lock) _held.Remove(entry);
+                if (status is >= 200 and < 300) Sent++;
+                else
+                {
+                    Rejected++;
+                    _log.LogWarning("outbox: controller refused {Action} with {Status}: {Reason}", entry.Action, status, System.Text.Encoding.UTF8.GetString(body).Trim());
+                }
+                continue;
             }
             if (status is >= 200 and < 300)
             {

@@ -46,12 +46,26 @@ internal sealed class ReportingLoops(DeviceSession session, Outbox outbox, Confi
     private ZInfoDevice DeviceInfo()
     {
         var dinfo = source.DeviceInfo();
+        EchoConfigNames(dinfo, hub.Current?.Config);
         foreach (var c in _infoContributors)
         {
             try { c(dinfo); }
             catch (Exception e) { log.LogWarning(e, "a device info contributor failed; sending device info without its part"); }
         }
         return dinfo;
+    }
+
+    /// <summary>The names the controller gave the device, echoed back as EVE does (its info shows what
+    /// the device was told), and the base-OS retry counter it acted on.</summary>
+    private static void EchoConfigNames(ZInfoDevice dinfo, Org.Lfedge.Eve.Config.EdgeDevConfig? config)
+    {
+        if (config == null) return;
+        if (dinfo.DeviceName == "") dinfo.DeviceName = config.DeviceName;
+        dinfo.ProjectName = config.ProjectName;
+        dinfo.ProjectId = config.ProjectId;
+        dinfo.EnterpriseName = config.EnterpriseName;
+        dinfo.EnterpriseId = config.EnterpriseId;
+        if (config.Baseos?.RetryUpdate is { } retry) dinfo.BaseosUpdateCounter = retry.Counter;
     }
 
     public void PublishAppLogs(Guid app, string appName, IReadOnlyList<string> lines)
@@ -131,12 +145,7 @@ internal sealed class ReportingLoops(DeviceSession session, Outbox outbox, Confi
             beat?.Beat();
             if (session.DeviceId == null) continue;
             var dm = source.DeviceMetrics();
-            dm.Zedcloud.Add(new zedcloudMetric
-            {
-                IfName = "default",
-                Success = (ulong)(session.Client.Requests - session.Client.Failures),
-                Failures = (ulong)session.Client.Failures,
-            });
+            dm.Zedcloud.Add(session.Client.Comm.Snapshot("default"));
             var msg = new ZMetricMsg { DevID = session.DeviceId, AtTimeStamp = Timestamp.FromDateTimeOffset(time.GetUtcNow()), Dm = dm };
             Action<ZMetricMsg>[] contributors;
             lock (_contributors) contributors = [.. _contributors];

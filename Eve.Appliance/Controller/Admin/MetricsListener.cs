@@ -28,6 +28,14 @@ internal sealed class MetricsListener(IPEndPoint endpoint, Func<CancellationToke
         return ep;
     }
 
+    /// <summary>The listener `run` and `controller` start for <c>--metrics-listen</c>: it serves what the
+    /// admin socket of the controller in <paramref name="dataDir"/> answers on /metrics.</summary>
+    public static MetricsListener ForAdminSocket(IPEndPoint endpoint, string dataDir) => new(endpoint, async ct =>
+    {
+        using var admin = new Cli.AdminClient(dataDir);
+        return await admin.GetTextAsync("metrics").ConfigureAwait(false);
+    });
+
     public async Task StartAsync(CancellationToken ct)
     {
         if (_endpoint.Port == 0)

@@ -39,7 +39,7 @@ public sealed class AgentLogSpoolTests
             var agent = spool.LoggerProvider.CreateLogger("Agent");
             var config = spool.LoggerProvider.CreateLogger("Config");
             agent.LogInformation("before: info goes");
-            spool.ApplyConfigItems(new Dictionary<string, string> { ["debug.default.remote.loglevel"] = "warning", ["agent.config.debug.loglevel"] = "info" });
+            spool.ApplyConfigItems(new Dictionary<string, string> { ["debug.default.remote.loglevel"] = "warning", ["agent.config.debug.remote.loglevel"] = "info" });
             agent.LogInformation("after: info stays home");
             agent.LogWarning("after: warning of {App} goes", app);
             config.LogInformation("after: config info goes");

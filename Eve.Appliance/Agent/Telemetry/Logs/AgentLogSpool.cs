@@ -4,7 +4,6 @@ using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Logging;
 using NLog.Config;
 using NLog.Extensions.Logging;
-using NLog.Filters;
 using Org.Lfedge.Eve.Logs;
 
 namespace Eve.Appliance.Agent.Telemetry.Logs;
@@ -22,7 +21,7 @@ internal sealed class AgentLogSpool : IDisposable
     private readonly NLog.LogFactory _factory;
     private readonly ConcurrentDictionary<string, string> _appNames = new(StringComparer.Ordinal);
     private readonly string _persistDir;
-    private volatile RemoteLogLevels _levels = RemoteLogLevels.Default;
+    private readonly LogLevelGate _remote = new(PartLogLevels.Info);
     private volatile string _deviceId = "";
 
     private AgentLogSpool(string persistDir, TimeSpan segmentAge, string eveVersion, TimeProvider time)
@@ -41,8 +40,8 @@ internal sealed class AgentLogSpool : IDisposable
         Writer.Queue.QuotaBytes = QuotaBytesFor(null);
         _factory = new NLog.LogFactory();
         var config = new LoggingConfiguration(_factory);
-        var rule = new LoggingRule("*", NLog.LogLevel.Trace, NLog.LogLevel.Fatal, new EveLogTarget(Writer)) { FilterDefaultAction = FilterResult.Log };
-        rule.Filters.Add(new WhenMethodFilter(e => _levels.Allows(e.LoggerName, e.Level.Ordinal) ? FilterResult.Log : FilterResult.Ignore));
+        var rule = new LoggingRule("*", NLog.LogLevel.Info, NLog.LogLevel.Fatal, new EveLogTarget(Writer));
+        _remote.Attach(_factory, rule);
         config.LoggingRules.Add(rule);
         _factory.Configuration = config;
         LoggerProvider = new SpoolLoggerProvider(new NLogLoggerProvider(new NLogProviderOptions { ShutdownOnDispose = false }, _factory));
@@ -54,6 +53,13 @@ internal sealed class AgentLogSpool : IDisposable
     public static string AgentVersion => typeof(AgentLogSpool).Assembly.GetName().Version?.ToString() ?? "0.0.0";
 
     public ILoggerProvider LoggerProvider { get; }
+
+    /// <summary>What the device keeps locally (the host's console and log file rules attach here, see
+    /// Hosting/LoggingSetup): <c>debug.default.loglevel</c>, <c>agent.&lt;name&gt;.debug.loglevel</c>.</summary>
+    public LogLevelGate LocalLevels { get; } = new(PartLogLevels.Info);
+
+    /// <summary>What goes to the controller: <c>debug.default.remote.loglevel</c>, <c>agent.&lt;name&gt;.debug.remote.loglevel</c>.</summary>
+    public PartLogLevels RemoteLevels => _remote.Levels;
 
     public LogSegmentWriter Writer { get; }
 
@@ -76,10 +82,12 @@ internal sealed class AgentLogSpool : IDisposable
             Writer.AppendApp(new LogEntry { Severity = "info", Source = appName, Iid = uuid, Content = line, Timestamp = timestamp }, uuid);
     }
 
-    /// <summary>Follows the config items that concern logging: what goes to the controller, and the quota.</summary>
+    /// <summary>Follows the config items that concern logging: what is kept locally, what goes to the
+    /// controller, and the quota. Takes effect on the next log call; no restart.</summary>
     public void ApplyConfigItems(IReadOnlyDictionary<string, string> items)
     {
-        _levels = RemoteLogLevels.From(items);
+        _remote.Set(PartLogLevels.Remote(items));
+        LocalLevels.Set(PartLogLevels.Local(items));
         Queue.QuotaBytes = QuotaBytesFor(items.TryGetValue(QuotaItem, out var mb) && int.TryParse(mb, out var m) && m > 0 ? m : null);
     }
 

@@ -26,7 +26,8 @@ internal sealed class LogSegmentWriter : IDisposable
     private readonly ITimer? _tick;
     private ulong _nextSegment;
     private DateTimeOffset _lastFsync;
-    private bool _dirty, _drainingNotices, _disposed;
+    private readonly LogWriteHold _hold;
+    private bool _dirty, _drainingNotices, _drainingHold, _disposed;
 
     private LogSegmentWriter(LogSpoolOptions options, TimeProvider time, CompressionLevel level)
     {
@@ -37,8 +38,9 @@ internal sealed class LogSegmentWriter : IDisposable
         _segmentsDir = Path.Combine(options.Directory, "segments");
         Directory.CreateDirectory(_segmentsDir);
         Queue = new LogUploadQueue(options, time);
-        SpoolId = LoadOrCreateSpoolId(Path.Combine(options.Directory, "state", "spool-id"));
+        SpoolId = SpoolFiles.LoadOrCreateSpoolId(Path.Combine(options.Directory, "state", "spool-id"));
         Packer = new LogChunkPacker(options, Queue, time, SpoolId, level);
+        _hold = new LogWriteHold(time, options.Directory);
         _lastFsync = time.GetUtcNow();
         Recover();
         if (options.TickPeriod is { } period) _tick = time.CreateTimer(_ => Tick(), null, period, period);
@@ -84,8 +86,16 @@ internal sealed class LogSegmentWriter : IDisposable
         {
             if (_disposed) return;
             var now = _time.GetUtcNow();
-            if (_dirty && now - _lastFsync >= _options.FsyncInterval) FsyncAll(now);
-            foreach (var seg in _open.Values.Where(s => now - s.OpenedAt >= _options.MaxSegmentAge).ToList()) Close(seg);
+            try
+            {
+                if (_hold.Count > 0) DrainHold();
+                if (_dirty && now - _lastFsync >= _options.FsyncInterval) FsyncAll(now);
+                foreach (var seg in _open.Values.Where(s => now - s.OpenedAt >= _options.MaxSegmentAge).ToList()) Close(seg);
+            }
+            catch (IOException)
+            {
+                // Disk full while packing: the closed segment stays and is packed at the next close or start.
+            }
         }
     }
 
@@ -105,16 +115,56 @@ internal sealed class LogSegmentWriter : IDisposable
         lock (_gate)
         {
             if (_disposed) return;
-            foreach (var seg in _open.Values.ToList()) Close(seg);
-            // Closing may have logged a quota drop into a fresh segment: close that too, but without
-            // draining further notices, which with a tiny quota could go on for ever (they stay counted).
-            _drainingNotices = true;
-            foreach (var seg in _open.Values.ToList()) Close(seg);
-            _disposed = true;
+            try
+            {
+                if (_hold.Count > 0) DrainHold();
+                foreach (var seg in _open.Values.ToList()) Close(seg);
+                // Closing may have logged a quota drop into a fresh segment: close that too, but without
+                // draining further notices, which with a tiny quota could go on for ever (they stay counted).
+                _drainingNotices = true;
+                foreach (var seg in _open.Values.ToList()) Close(seg);
+            }
+            catch (IOException)
+            {
+                // Disk full: what is on disk is whole lines; the next start packs it. Held lines are lost.
+            }
+            finally
+            {
+                foreach (var seg in _open.Values) seg.File.Dispose();
+                _disposed = true;
+            }
         }
     }
 
+    /// <summary>Lines waiting in memory while the disk refuses writes, and why.</summary>
+    public LogWriteHold Hold => _hold;
+
     private void AppendLocked(LogEntry entry, string stream)
+    {
+        if (_hold.Count > 0)
+        {
+            _hold.Add(entry, stream);
+            if (!_drainingHold) DrainHold();
+            return;
+        }
+        try
+        {
+            WriteLocked(entry, stream);
+        }
+        catch (IOException e)
+        {
+            _hold.Failed(e, entry, stream);
+        }
+    }
+
+    private void DrainHold()
+    {
+        _drainingHold = true;
+        try { _hold.Drain(WriteLocked); }
+        finally { _drainingHold = false; }
+    }
+
+    private void WriteLocked(LogEntry entry, string stream)
     {
         var now = _time.GetUtcNow();
         var seg = CurrentSegment(stream, now);
@@ -125,7 +175,17 @@ internal sealed class LogSegmentWriter : IDisposable
             seg = CurrentSegment(stream, now);
             Render(entry, seg); // again: the msgid carries the segment number, and Close may have used _line
         }
-        seg.File.Write(_line.WrittenSpan);
+        try
+        {
+            seg.File.Write(_line.WrittenSpan);
+        }
+        catch (IOException)
+        {
+            // Part of the line may have reached the file: cut it back, so the segment stays whole lines.
+            seg.File.SetLength(seg.Bytes);
+            seg.File.Position = seg.Bytes;
+            throw;
+        }
         seg.Bytes += _line.WrittenCount;
         seg.Lines++;
         LinesAccepted++;
@@ -222,7 +282,7 @@ internal sealed class LogSegmentWriter : IDisposable
         {
             using (var fs = new FileStream(path, FileMode.Open, FileAccess.ReadWrite))
             {
-                var keep = LengthThroughLastNewline(fs);
+                var keep = SpoolFiles.LengthThroughLastNewline(fs);
                 TornBytesDiscarded += fs.Length - keep;
                 fs.SetLength(keep);
                 fs.Flush(flushToDisk: true);
@@ -235,22 +295,6 @@ internal sealed class LogSegmentWriter : IDisposable
         Queue.CompactSentIds(_nextSegment);
     }
 
-    private static long LengthThroughLastNewline(FileStream fs)
-    {
-        var buffer = new byte[64 * 1024];
-        var end = fs.Length;
-        while (end > 0)
-        {
-            var start = Math.Max(0, end - buffer.Length);
-            fs.Position = start;
-            fs.ReadExactly(buffer, 0, (int)(end - start));
-            var nl = buffer.AsSpan(0, (int)(end - start)).LastIndexOf((byte)'\n');
-            if (nl >= 0) return start + nl + 1;
-            end = start;
-        }
-        return 0;
-    }
-
     private void FsyncAll(DateTimeOffset now)
     {
         foreach (var seg in _open.Values) seg.File.Flush(flushToDisk: true);
@@ -258,33 +302,7 @@ internal sealed class LogSegmentWriter : IDisposable
         _dirty = false;
     }
 
-    private List<(string Path, ulong Segment, string Stream)> Segments(string ext)
-    {
-        var list = new List<(string, ulong, string)>();
-        foreach (var path in Directory.EnumerateFiles(_segmentsDir, "*" + ext))
-        {
-            var name = Path.GetFileNameWithoutExtension(path);
-            var dot = name.IndexOf('.');
-            if (dot != 12 || !ulong.TryParse(name.AsSpan(0, dot), out var seg) || !LogStreams.IsValid(name[(dot + 1)..])) continue;
-            list.Add((path, seg, name[(dot + 1)..]));
-        }
-        list.Sort((a, b) => a.Item2.CompareTo(b.Item2));
-        return list;
-    }
-
-    private static Guid LoadOrCreateSpoolId(string path)
-    {
-        if (File.Exists(path) && Guid.TryParse(File.ReadAllText(path).Trim(), out var id)) return id;
-        id = Guid.NewGuid();
-        var tmp = path + ".tmp";
-        using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write))
-        {
-            fs.Write(System.Text.Encoding.ASCII.GetBytes(id.ToString("D") + "\n"));
-            fs.Flush(flushToDisk: true);
-        }
-        File.Move(tmp, path, overwrite: true);
-        return id;
-    }
+    private List<(string Path, ulong Segment, string Stream)> Segments(string ext) => SpoolFiles.Segments(_segmentsDir, ext);
 
     private sealed class OpenSegment(ulong segment, string stream, string path, FileStream file, DateTimeOffset openedAt)
     {

@@ -92,12 +92,20 @@ internal sealed class LogUploadQueue
             if (_sentIds.Contains(id)) return false;
             var final = Path.Combine(PendingDir, LogChunk.FileName(id, stream));
             var tmp = final + ".tmp";
-            using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, 0))
+            try
             {
-                fs.Write(gzip);
-                fs.Flush(flushToDisk: true);
+                using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, 0))
+                {
+                    fs.Write(gzip);
+                    fs.Flush(flushToDisk: true);
+                }
+                File.Move(tmp, final, overwrite: true);
             }
-            File.Move(tmp, final, overwrite: true);
+            catch (IOException)
+            {
+                File.Delete(tmp); // disk full: a torn chunk must not take the space the next try needs
+                throw;
+            }
             DirectorySync.Fsync(PendingDir);
             return true;
         }
@@ -114,8 +122,20 @@ internal sealed class LogUploadQueue
             if (_sentIds.Add(chunk.Id))
             {
                 using var fs = new FileStream(_sentLogPath, FileMode.Append, FileAccess.Write, FileShare.Read, 0);
-                fs.Write(System.Text.Encoding.ASCII.GetBytes(chunk.Id + "\n"));
-                fs.Flush(flushToDisk: true);
+                var before = fs.Length;
+                try
+                {
+                    fs.Write(System.Text.Encoding.ASCII.GetBytes(chunk.Id + "\n"));
+                    fs.Flush(flushToDisk: true);
+                }
+                catch (IOException)
+                {
+                    // Disk full: no half id may stay (the next id would be glued to it). The chunk stays
+                    // pending and is sent again; the controller stores a chunk id once.
+                    _sentIds.Remove(chunk.Id);
+                    fs.SetLength(before);
+                    throw;
+                }
             }
             var pending = Path.Combine(PendingDir, Path.GetFileName(chunk.Path));
             if (!File.Exists(pending)) return;

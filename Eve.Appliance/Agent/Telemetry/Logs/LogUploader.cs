@@ -63,7 +63,18 @@ internal sealed class LogUploader(LogUploadQueue queue, LogChunkSend send, LogUp
         }
         if (status is >= 200 and < 300)
         {
-            queue.MarkSent(chunk);
+            try
+            {
+                queue.MarkSent(chunk);
+            }
+            catch (IOException e)
+            {
+                // Disk full: the id cannot be recorded, so the chunk stays pending and goes again later
+                // (the controller keeps one copy per chunk id). Back off as if the controller were away.
+                AwayAttempts++;
+                log.LogWarning("log upload: chunk {Chunk} delivered but not recorded as sent ({Reason}); it will be sent again", chunk.Id, e.Message);
+                return LogUploadOutcome.ControllerAway;
+            }
             _refusals.Remove(chunk.Id);
             ChunksSent++;
             BytesSent += gzip.Length;
