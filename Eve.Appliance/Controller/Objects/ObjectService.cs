@@ -95,6 +95,8 @@ internal sealed class ObjectService(
         a.DeviceId = device.Id;
         a.Mode = AssignmentModes.Objects;
         a.ModeReason = null;
+        // A client that PUTs an assignment it read before a reboot must not lower the counter (EVE reboots on any change).
+        a.RebootCounter = Math.Max(a.RebootCounter, objects.Assignments.FindById(device.Id)?.RebootCounter ?? 0);
         a.UpdatedAt = time.GetUtcNow().UtcDateTime;
         return Change(who, "assign", "device", device.Id, device.Name, set =>
         {
