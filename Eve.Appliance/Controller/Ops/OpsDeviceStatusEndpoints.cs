@@ -42,18 +42,19 @@ internal static class OpsDeviceStatusEndpoints
             var who = c.Identity();
             var device = svc.Device(id);
             var a = svc.GetAssignment(device.Id);
-            int counter;
+            // One more than the device has now, whichever way its config was made; it never goes down.
+            var counter = svc.RebootCounterOf(device.Id) + 1;
             if (a.Mode == AssignmentModes.Objects)
             {
-                a.RebootCounter++;
-                counter = svc.PutAssignment(device.Id, a, who).RebootCounter;
+                a.RebootCounter = counter;
+                svc.PutAssignment(device.Id, a, who);
             }
             else
             {
-                // Raw or default config: bump the counter in the config the device has now.
-                var config = configs.Get(device.Id).Config.Clone();
-                config.Reboot ??= new Org.Lfedge.Eve.Config.DeviceOpsCmd();
-                counter = (int)++config.Reboot.Counter;
+                // Raw or default config: the stored config with the counter (before secrets are sealed for the device).
+                var stored = configs.Stored(device.Id) ?? throw ApiError.NotFound($"device '{device.Name}' has no config yet: it cannot be asked to reboot");
+                var config = Org.Lfedge.Eve.Config.EdgeDevConfig.Parser.ParseFrom(stored.Config);
+                config.Reboot = new Org.Lfedge.Eve.Config.DeviceOpsCmd { Counter = (uint)counter };
                 svc.SetRaw(device.Id, config, who);
             }
             audit.Record(who, "reboot", "device", device.Id, device.Name, 200, $"reboot counter {counter}");
@@ -75,7 +76,7 @@ internal static class OpsDeviceStatusEndpoints
             audit.Record(who, "baseos-update", "device", device.Id, device.Name, 200, $"to {target.Name} ({target.Version})");
             return Results.Json(saved, OpsJson.Options);
         }).Accepts<BaseOsUpdateRequest>("application/json").Produces<DeviceAssignment>()
-          .WithSummary("move the device to a base-OS version (object id or name); the device downloads, writes and tests it");
+          .WithSummary("move the device to a base-OS version (object id or name); the device downloads, writes and tests it (a device in raw mode returns to the object model)");
     }
 
     private static List<DeviceStatusView> DeviceStates(ControllerStore store)

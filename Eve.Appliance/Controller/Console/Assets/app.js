@@ -51,7 +51,7 @@ async function login(event) {
   const button = form.querySelector('button');
   button.disabled = true;
   try {
-    const answer = await post('/login', { name: form.name.value, password: form.password.value });
+    const answer = await post('/login', { name: form.elements.name.value, password: form.elements.password.value });
     saveSession({ token: answer.token, operator: answer.operator, role: answer.role, expiresAt: answer.expiresAt });
     form.reset();
     route();

@@ -41,7 +41,7 @@ export function bytes(n) {
 }
 
 export function stateBadge(state) {
-  const s = state || 'unknown';
+  const s = (state || 'unknown').replace(/^ZDEVICE_STATE_/, '');
   const tone = /RUNNING|ONLINE|ACTIVE|INSTALLED/i.test(s) ? 'ok' : /ERROR|FAIL|HALTED|BROKEN|SUSPENDED/i.test(s) ? 'bad' : 'wait';
   return el('span', { class: `badge ${tone}`, 'data-state': s }, s);
 }

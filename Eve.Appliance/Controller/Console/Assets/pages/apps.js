@@ -24,6 +24,7 @@ function createForm(images, networks, devices, onCreated) {
     el('label', {}, 'Networks ', el('select', { name: 'networks', multiple: true, size: Math.min(4, Math.max(networks.length, 2)) },
       networks.map((n) => el('option', { value: n.id }, `${n.name} (${n.kind}${n.subnet ? ` ${n.subnet}` : ''})`)))),
     el('label', { class: 'check' }, el('input', { name: 'vnc', type: 'checkbox' }), ' VNC console'),
+    el('label', {}, 'VNC display (port 5900 + n) ', el('input', { name: 'vncDisplay', type: 'number', value: '0' })),
     el('label', {}, 'Deploy to device ', el('select', { name: 'device' }, el('option', { value: '' }, '— not yet —'),
       devices.map((d) => el('option', { value: d.id }, d.name || d.serial || d.id)))),
     el('div', { class: 'form-actions' }, el('button', { type: 'submit' }, 'Create app')));
@@ -43,6 +44,7 @@ function createForm(images, networks, devices, onCreated) {
       memoryMb: Number(f.memoryMb.value),
       kernelArgs: f.kernelArgs.value.trim() || null,
       vnc: f.vnc.checked,
+      vncDisplay: Number(f.vncDisplay.value),
       // Each network is one NIC; the app may reach anywhere until an operator narrows its ACLs.
       interfaces: nets.map((networkId, i) => ({ name: `eth${i}`, networkId, acls: [{ matches: [{ type: 'ip', value: '0.0.0.0/0' }], action: 'allow' }] })),
     };
