@@ -31,7 +31,7 @@ public sealed class OpsDeviceStatusTests
     public async Task Reboot_ByAViewer_IsForbidden_AndAudited()
     {
         await using var bed = await OpsBed.StartAsync(tls: true);
-        var token = (await bed.Local.OkAsync(HttpMethod.Post, "api/ops/v1/tokens", new { name = "wall", role = "viewer" }))["token"]!.GetValue<string>();
+        var token = (await bed.Local.OkAsync(HttpMethod.Post, "api/ops/v1/tokens", new { @operator = bed.Controller.Server.Ops!.FirstStart!.Operator, name = "wall", role = "viewer" }))["token"]!.GetValue<string>();
         using var viewer = OpsHttp.Tls(bed.OpsPort!.Value, token);
         var (status, body) = await viewer.PostAsync($"api/ops/v1/devices/{bed.DeviceId}/reboot", new { });
         Assert.That(status, Is.EqualTo(HttpStatusCode.Forbidden), body?.ToJsonString());
