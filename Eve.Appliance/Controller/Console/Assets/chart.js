@@ -21,8 +21,11 @@ function tick(v) {
  * series: [{name, points: [[timeMs, value]…]}]. Returns an <svg> with axes, grid, one polyline per
  * series and a legend; data-points on the svg says how many points it drew.
  */
-export function lineChart(title, unit, series, { width = 560, height = 220 } = {}) {
-  const pad = { l: 52, r: 12, t: 24, b: 36 };
+export function lineChart(title, unit, series, { width = 560, plotHeight = 200 } = {}) {
+  // The legend gets its own rows below the time axis: four entries a row.
+  const legendRows = Math.ceil(series.length / 4);
+  const height = plotHeight + legendRows * 14;
+  const pad = { l: 52, r: 12, t: 24, b: 28 + legendRows * 14 };
   const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart', role: 'img', 'aria-label': title });
   root.append(svg('text', { x: pad.l, y: 16, class: 'chart-title' }, `${title}${unit ? ` (${unit})` : ''}`));
   const all = series.flatMap((s) => s.points);
@@ -54,8 +57,8 @@ export function lineChart(title, unit, series, { width = 560, height = 220 } = {
     } else {
       root.append(svg('polyline', { points: s.points.map((p) => `${X(p[0]).toFixed(1)},${Y(p[1]).toFixed(1)}`).join(' '), fill: 'none', stroke: color, 'stroke-width': 2 }));
     }
-    const lx = pad.l + (i % 4) * 130;
-    const ly = height - 8 - Math.floor(i / 4) * 0;
+    const lx = pad.l + (i % 4) * 125;
+    const ly = height - pad.b + 30 + Math.floor(i / 4) * 14;
     root.append(svg('rect', { x: lx, y: ly - 8, width: 10, height: 3, fill: color }));
     root.append(svg('text', { x: lx + 14, y: ly - 4, class: 'chart-legend' }, s.name.length > 18 ? `${s.name.slice(0, 17)}…` : s.name));
   });

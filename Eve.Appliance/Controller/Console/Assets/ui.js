@@ -82,8 +82,9 @@ export function section(title, ...children) {
 /**
  * A table over a paged list endpoint (?limit&offset, X-Total-Count). columns: [{title, cell(row)}].
  * Sets data-loaded on the table when rows are in (the browser tests and the bench wait for it).
+ * alongside: an async function fetched in parallel with each page (data the cells need), awaited before drawing.
  */
-export function pagedTable({ path, columns, pageSize = 200, empty = 'Nothing here yet.', id }) {
+export function pagedTable({ path, columns, pageSize = 200, empty = 'Nothing here yet.', id, alongside }) {
   let offset = 0;
   const body = el('tbody');
   const table = el('table', { id, class: 'list' }, el('thead', {}, el('tr', {}, columns.map((c) => el('th', {}, c.title)))), body);
@@ -94,25 +95,30 @@ export function pagedTable({ path, columns, pageSize = 200, empty = 'Nothing her
   const root = el('div', { class: 'paged' }, status, table, el('div', { class: 'pager' }, prev, info, next));
   let rows = [];
 
+  let total = 0;
+  function draw() {
+    body.replaceChildren(...(rows.length ? rows.map((r) => el('tr', { 'data-id': r.id ?? '' }, columns.map((c) => el('td', {}, c.cell(r))))) :
+      [el('tr', {}, el('td', { colspan: columns.length, class: 'empty' }, empty))]));
+    info.textContent = rows.length ? `${offset + 1}–${offset + rows.length} of ${total}` : `0 of ${total}`;
+    prev.disabled = offset === 0;
+    next.disabled = offset + rows.length >= total;
+    table.dataset.loaded = String(rows.length);
+    table.dataset.total = String(total);
+  }
+
   async function load() {
     table.removeAttribute('data-loaded');
     try {
-      const p = await page(typeof path === 'function' ? path() : path, pageSize, offset);
+      const [p] = await Promise.all([page(typeof path === 'function' ? path() : path, pageSize, offset), alongside ? alongside() : null]);
       rows = p.items;
+      total = p.total ?? offset + rows.length;
       status.hidden = true;
-      body.replaceChildren(...(rows.length ? rows.map((r) => el('tr', { 'data-id': r.id ?? '' }, columns.map((c) => el('td', {}, c.cell(r))))) :
-        [el('tr', {}, el('td', { colspan: columns.length, class: 'empty' }, empty))]));
-      const total = p.total ?? offset + rows.length;
-      info.textContent = rows.length ? `${offset + 1}–${offset + rows.length} of ${total}` : `0 of ${total}`;
-      prev.disabled = offset === 0;
-      next.disabled = offset + rows.length >= total;
-      table.dataset.loaded = String(rows.length);
-      table.dataset.total = String(total);
+      draw();
     } catch (e) {
       status.textContent = `Could not load: ${e.message}`;
       status.hidden = false;
     }
   }
 
-  return { root, table, load, rows: () => rows, reset: () => { offset = 0; return load(); } };
+  return { root, table, load, draw, rows: () => rows, reset: () => { offset = 0; return load(); } };
 }

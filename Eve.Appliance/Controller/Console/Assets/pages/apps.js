@@ -124,24 +124,30 @@ export default function apps(view) {
     });
   }
   const listErrors = errorBox();
-  const table = pagedTable({ id: 'apps-table', path: '/apps', columns, empty: 'No apps yet.' });
+  const table = pagedTable({ id: 'apps-table', path: '/apps', columns, empty: 'No apps yet.', alongside: () => fetchStates() });
   const holder = el('div');
   view.append(holder, section('Apps', listErrors, table.root));
 
-  async function refreshStates() {
+  async function fetchStates() {
     try {
       const list = await get('/app-states');
       states = new Map();
       for (const s of list) states.set(s.appId, [...(states.get(s.appId) || []), s]);
-      for (const cell of view.querySelectorAll('.app-state')) {
-        const row = table.rows().find((a) => a.id === cell.dataset.app);
-        if (row) cell.replaceWith(stateCell(row));
-      }
-    } catch { /* keep the last states; the list shows errors */ }
+      return true;
+    } catch { return false; } // keep the last states; the list shows errors
   }
 
+  function paintStates() {
+    const byId = new Map(table.rows().map((a) => [a.id, a]));
+    for (const cell of view.querySelectorAll('.app-state')) {
+      const row = byId.get(cell.dataset.app);
+      if (row) cell.replaceWith(stateCell(row));
+    }
+  }
+
+  async function refreshStates() { if (await fetchStates()) paintStates(); }
+
   (async () => {
-    await refreshStates();
     await table.load();
     if (canWrite()) {
       const [images, networks, devices] = await Promise.all([all('/images'), all('/networks'), all('/devices')]);

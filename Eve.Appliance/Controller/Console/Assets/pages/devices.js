@@ -7,6 +7,10 @@ export default function devices(view) {
   const table = pagedTable({
     id: 'devices-table',
     path: '/devices',
+    // The reported state and version, fetched beside each page of the list.
+    alongside: async () => {
+      try { status = new Map((await all('/device-status')).map((s) => [s.deviceId, s])); } catch { /* keep the last; the list shows errors */ }
+    },
     empty: 'No devices yet: a device appears here once it has onboarded.',
     columns: [
       { title: 'Name', cell: (d) => el('a', { href: `#/devices/${encodeURIComponent(d.id)}` }, d.name || d.serial || d.id) },
@@ -20,11 +24,7 @@ export default function devices(view) {
   });
   view.append(section('Devices', table.root));
 
-  async function refresh() {
-    try { status = new Map((await all('/device-status')).map((s) => [s.deviceId, s])); } catch { /* the table says what failed */ }
-    await table.load();
-  }
-  refresh();
-  const timer = setInterval(refresh, 15000);
+  table.load();
+  const timer = setInterval(table.load, 15000);
   return () => clearInterval(timer);
 }
