@@ -104,6 +104,9 @@ public sealed class ConsoleBrowserTests
         await HeadlessBrowser.ScreenshotAsync(page, "6-device");
         await ConsolePages.OpenAsync(page, $"#/logs?device={Appliance.DeviceId}", "logs-table");
         Assert.That(await ConsolePages.RowsAsync(page, "logs-table"), Is.GreaterThan(0), "the device's own logs");
+        // Follow: the event stream where the server has it, else polling (the page says which).
+        await page.CheckAsync("#logs-form input[name=follow]");
+        await page.Locator("#follow-status", new PageLocatorOptions { HasTextString = "following" }).WaitForAsync();
         await HeadlessBrowser.ScreenshotAsync(page, "7-logs");
         await page.EvaluateAsync("h => { location.hash = h; }", $"#/metrics?device={Appliance.DeviceId}");
         await page.Locator("#charts[data-loaded] svg.chart").First.WaitForAsync();
@@ -190,6 +193,39 @@ public sealed class ConsoleBrowserTests
         using var local = Appliance.Local();
         var (_, apps) = await local.GetAsync("api/ops/v1/apps");
         Assert.That(((JsonArray)apps!).Select(a => a!["name"]!.GetValue<string>()), Has.None.EqualTo("too-small"), "nothing half-written");
+    }
+
+    [Test]
+    public async Task DeviceActions_AskFirst_AndTheBaseOsUpdateCountsDown_AndCanBeCancelled()
+    {
+        using var local = Appliance.Local();
+        var image = await local.UploadAsync("eve-next", [7, 7, 7, 7], "raw");
+        await local.OkAsync(HttpMethod.Post, "api/ops/v1/base-os", new { name = "eve-next", version = "10.9.9", imageId = image["id"]!.GetValue<string>() });
+        var page = await PageAsync();
+        await ConsolePages.LoginAsync(page, Appliance.BaseUrl, Appliance.Operator, Appliance.Password);
+        await page.EvaluateAsync("h => { location.hash = h; }", $"#/devices/{Appliance.DeviceId}");
+        await page.Locator("#device-detail[data-loaded]").WaitForAsync();
+
+        // Reboot asks; Cancel sends nothing.
+        await page.ClickAsync("#reboot-button");
+        await page.Locator("#confirm[open]").WaitForAsync();
+        Assert.That(await page.TextContentAsync("#confirm-text"), Does.StartWith("Reboot device"));
+        await HeadlessBrowser.ScreenshotAsync(page, "reboot-confirm");
+        await page.ClickAsync("#confirm-cancel");
+
+        // Update: confirmed, then a countdown the operator can still stop.
+        await ConsolePages.SelectByLabelAsync(page, "#baseos-select", "eve-next (10.9.9)");
+        await page.ClickAsync("#update-button");
+        await ConsolePages.ConfirmAsync(page);
+        await page.Locator("#device-detail ~ .message, p.message", new PageLocatorOptions { HasTextString = "Updating to eve-next (10.9.9) in" }).First.WaitForAsync();
+        await HeadlessBrowser.ScreenshotAsync(page, "update-countdown");
+        await page.ClickAsync("#update-cancel");
+        await page.Locator("p.message", new PageLocatorOptions { HasTextString = "Update cancelled: nothing was sent." }).WaitForAsync();
+
+        var assignment = await local.OkAsync(HttpMethod.Get, $"api/ops/v1/devices/{Appliance.DeviceId}/assignment");
+        Assert.That(assignment["baseOs"], Is.Null, "the cancelled update was never sent");
+        var audit = (JsonArray)await local.OkAsync(HttpMethod.Get, "api/ops/v1/audit?kind=device");
+        Assert.That(audit.Select(e => e!["action"]!.GetValue<string>()), Has.None.EqualTo("reboot").And.None.EqualTo("baseos-update"));
     }
 
     private static string Tail(string s) => s.Length > 4000 ? s[^4000..] : s;

@@ -21,7 +21,7 @@ export default function logs(view, params) {
   let lastId = 0;
   let follow = null; // {stop()}
   let appNames = new Map();
-  view.append(section('Logs', form, errors, table));
+  view.append(section('Logs', form, errors, el('div', { class: 'scroll' }, table)));
 
   const query = (extra = {}) => {
     const f = form.elements;
