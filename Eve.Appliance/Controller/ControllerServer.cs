@@ -157,7 +157,7 @@ internal sealed class ControllerServer(ControllerOptions options, ILoggerFactory
         _ops!.Configure(builder, _pki!.ServerTls);
         var app = builder.Build();
         app.UseErrorMapping(_log, counters);
-        _ops.Map(app);
+        _ops.Map(app, admin);
         app.MapAdmin(admin);
         app.MapImageAdmin(_images!, ServerAddressForDevices);
         return app;

@@ -36,6 +36,7 @@ internal static class ConfigCompiler
         Sort(config.Volumes, v => v.Uuid);
         foreach (var n in x.Networks) config.NetworkInstances.Add(NetworkInstance(n, x.PortConfig));
         if (x.BaseOs is { } b) config.Baseos = new BaseOS { ContentTreeUuid = b.ImageId, Activate = b.Activate, BaseOsVersion = b.Version };
+        if (x.RebootCounter > 0) config.Reboot = new DeviceOpsCmd { Counter = (uint)x.RebootCounter };
         config.GlobalProfile = x.GlobalProfile ?? "";
         config.LocalProfileServer = x.LocalProfileServer ?? "";
         config.ProfileServerToken = x.ProfileServerToken ?? "";

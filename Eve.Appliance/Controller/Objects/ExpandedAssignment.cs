@@ -17,6 +17,7 @@ internal sealed class ExpandedAssignment
     public string? GlobalProfile { get; init; }
     public string? LocalProfileServer { get; init; }
     public string? ProfileServerToken { get; init; }
+    public int RebootCounter { get; init; }
 
     /// <summary>The profiles the assignment names (kept so a profile change finds its devices).</summary>
     public IReadOnlyList<string> ProfileIds { get; init; } = [];
@@ -41,6 +42,7 @@ internal sealed class ExpandedAssignment
         {
             Apps = apps,
             ProfileIds = a.Profiles,
+            RebootCounter = a.RebootCounter,
             Networks = networks,
             Volumes = volumes,
             Images = images,

@@ -95,6 +95,8 @@ internal sealed class ObjectService(
         a.DeviceId = device.Id;
         a.Mode = AssignmentModes.Objects;
         a.ModeReason = null;
+        // A client that PUTs an assignment it read before a reboot must not lower the counter (EVE reboots on any change).
+        a.RebootCounter = Math.Max(a.RebootCounter, Math.Max(objects.Assignments.FindById(device.Id)?.RebootCounter ?? 0, RebootCounterOf(device.Id)));
         a.UpdatedAt = time.GetUtcNow().UtcDateTime;
         return Change(who, "assign", "device", device.Id, device.Name, set =>
         {
@@ -120,6 +122,10 @@ internal sealed class ObjectService(
         return Change(who, "revert", "device", device.Id, device.Name, _ =>
             configs.Set(device.Id, ConfigHistory.Parse(old), new ConfigChange($"revert to {version}", who.Name)), $"to version {version}");
     }
+
+    /// <summary>The reboot counter in the device's stored config (whichever way it was made).</summary>
+    public int RebootCounterOf(string deviceId) =>
+        configs.Stored(deviceId) is { } stored ? (int)(Org.Lfedge.Eve.Config.EdgeDevConfig.Parser.ParseFrom(stored.Config).Reboot?.Counter ?? 0) : 0;
 
     public Store.DeviceDoc Device(string idOrName) =>
         devices.Get(idOrName.ToLowerInvariant())

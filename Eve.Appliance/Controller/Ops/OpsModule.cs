@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Eve.Appliance.Controller.Configs;
+using Eve.Appliance.Controller.WebConsole;
 using Eve.Appliance.Controller.Devices;
 using Eve.Appliance.Controller.Images;
 using Eve.Appliance.Controller.LocalProfile;
@@ -108,8 +109,9 @@ internal sealed class OpsModule : IAsyncDisposable
     }
 
     /// <summary>After Build, before the older /admin routes: middleware and routes.</summary>
-    public void Map(WebApplication app)
+    public void Map(WebApplication app, Admin.AdminService admin)
     {
+        app.UseConsole();
         app.UseOpsErrors(_log, Audit);
         app.UseRouting();
         app.UseOpsAuth(Operators, Audit, _log);
@@ -117,6 +119,7 @@ internal sealed class OpsModule : IAsyncDisposable
         g.MapObjects(Service, Images);
         g.MapDevices(Service, Configs, Devices);
         g.MapOpsAdmin(Operators, Audit, Time);
+        g.MapDeviceStatus(admin, Service, Configs, Objects.Store, Audit);
         Backup.BackupEndpoints.MapBackup(g, Options.DataDir, Objects.Store, Audit, Time);
         g.MapLocalProfile(Lps, Audit);
         // {documentName} is "v1", so the document is at /api/ops/v1/openapi.json.

@@ -18,6 +18,8 @@ public sealed class DeviceAssignment
     public List<string> Profiles { get; set; } = [];
     public string? PortConfig { get; set; }
     public string? BaseOs { get; set; }
+    /// <summary>EVE's reboot DeviceOpsCmd counter: bumping it asks the device to reboot once. Only ever grows.</summary>
+    public int RebootCounter { get; set; }
     /// <summary>objects or raw.</summary>
     public string Mode { get; set; } = AssignmentModes.Objects;
     public string? ModeReason { get; set; }
