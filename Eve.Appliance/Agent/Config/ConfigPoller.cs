@@ -58,10 +58,13 @@ internal sealed class ConfigPoller(DeviceSession session, ConfigHub hub, AgentOp
             var result = await session.GetConfigAsync(_hash, IntegrityToken(), ct).ConfigureAwait(false);
             LastSuccess = time.GetUtcNow();
             LastError = null;
-            if (result is not { } r) return; // 304: unchanged
-            if (r.Response.ConfigHash == _hash) return;
-            AtomicFile.Write(CheckpointFile, r.Envelope);
-            Apply(r.Response, "controller");
+            if (result is { } r && r.Response.ConfigHash != _hash)
+            {
+                AtomicFile.Write(CheckpointFile, r.Envelope);
+                Apply(r.Response, "controller");
+            }
+            // Also after a 304: a refused /certs is tried again at the next poll.
+            await session.FollowCertsHashAsync(hub.Current?.Config.ControllercertConfighash ?? "", ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is ControllerUnavailableException or ControllerRefusedException or ControllerTrustException)
         {
