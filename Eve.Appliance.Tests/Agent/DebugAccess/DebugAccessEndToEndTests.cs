@@ -30,23 +30,31 @@ public sealed class DebugAccessEndToEndTests
         await Eventually.WaitAsync(() => File.Exists(authorizedKeys) && File.ReadAllText(authorizedKeys) == client.PublicLine + "\n", "authorized_keys written from the config item");
         await Eventually.WaitAsync(async () => (await client.RunAsync(port, "echo ok")).Stdout.Trim() == "ok", "ssh login with the configured key through the agent's sshd");
         var pid = int.Parse(File.ReadAllText(sshdPid).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-
-        await SetSshItemAsync(admin, id, null);
-        await Eventually.WaitAsync(() => !File.Exists(authorizedKeys), "authorized_keys removed when the item goes");
-        await Eventually.WaitAsync(() => !Directory.Exists($"/proc/{pid}"), "sshd stopped when the item goes");
-
-        File.WriteAllText(Path.Combine(dir.Sub("config"), RemoteAccessSwitch.FileName), "");
-        await SetSshItemAsync(admin, id, client.PublicLine);
-        await Eventually.WaitAsync(async () =>
+        try
         {
-            var all = (await admin.GetAsync($"admin/devices/{id}/info")) as JsonArray;
-            var dinfo = all?.FirstOrDefault(i => i!["kind"]!.GetValue<string>() == "ZiDevice")?["message"]?["dinfo"];
-            return dinfo?["remoteAccessDisabled"]?.GetValue<bool>() == true
-                   && dinfo["configItemStatus"]?["configItems"]?[DebugAccessSubsystem.SshItem]?["error"]?.GetValue<string>().Contains("remote access is disabled") == true;
-        }, "device info reports remote access disabled and the ignored item");
-        Assert.That(File.Exists(authorizedKeys), Is.False, "remote_access_disabled overrides debug.enable.ssh");
-        Assert.That(File.Exists(sshdPid), Is.False, "no sshd while remote access is disabled");
-        Assert.That((await client.RunAsync(port, "echo ok")).ExitCode, Is.EqualTo(255));
+            await SetSshItemAsync(admin, id, null);
+            await Eventually.WaitAsync(() => !File.Exists(authorizedKeys), "authorized_keys removed when the item goes");
+            await Eventually.WaitAsync(() => !Directory.Exists($"/proc/{pid}"), "sshd stopped when the item goes");
+
+            File.WriteAllText(Path.Combine(dir.Sub("config"), RemoteAccessSwitch.FileName), "");
+            await SetSshItemAsync(admin, id, client.PublicLine);
+            await Eventually.WaitAsync(async () =>
+            {
+                var all = (await admin.GetAsync($"admin/devices/{id}/info")) as JsonArray;
+                var dinfo = all?.FirstOrDefault(i => i!["kind"]!.GetValue<string>() == "ZiDevice")?["message"]?["dinfo"];
+                return dinfo?["remoteAccessDisabled"]?.GetValue<bool>() == true
+                       && dinfo["configItemStatus"]?["configItems"]?[DebugAccessSubsystem.SshItem]?["error"]?.GetValue<string>().Contains("remote access is disabled") == true;
+            }, "device info reports remote access disabled and the ignored item");
+            Assert.That(File.Exists(authorizedKeys), Is.False, "remote_access_disabled overrides debug.enable.ssh");
+            Assert.That(File.Exists(sshdPid), Is.False, "no sshd while remote access is disabled");
+            Assert.That((await client.RunAsync(port, "echo ok")).ExitCode, Is.EqualTo(255));
+        }
+        finally
+        {
+            // Also when an assertion failed: no sshd of this test outlives it.
+            if (Directory.Exists($"/proc/{pid}") && File.ReadAllText($"/proc/{pid}/cmdline").Contains(dir.Path, StringComparison.Ordinal))
+                System.Diagnostics.Process.GetProcessById(pid).Kill(entireProcessTree: true);
+        }
     }
 
     private static async Task SetSshItemAsync(AdminClient admin, string id, string? value)

@@ -131,7 +131,7 @@ internal sealed class SshDaemon(string sshDir, SshdSettings settings, IProcessRu
         }
         var pid = process?.Id ?? RecordedPid();
         var stopped = false;
-        if (pid is { } p && IsOurSshd(p))
+        if (pid is { } p && (process is { HasExited: false } || (process == null && IsOurSshd(p))))
         {
             try
             {
@@ -176,15 +176,18 @@ internal sealed class SshDaemon(string sshDir, SshdSettings settings, IProcessRu
     private int? RecordedPid() =>
         File.Exists(PidFile) && int.TryParse(File.ReadAllText(PidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null;
 
-    /// <summary>A recorded pid may be stale and reused: only a live sshd started with our config counts.</summary>
+    /// <summary>A recorded pid may be stale and reused: only a live sshd started with our config
+    /// counts. sshd rewrites its command line ("sshd: /usr/sbin/sshd -D -e -f FILE [listener] …"),
+    /// so the arguments are matched as one string.</summary>
     private bool IsOurSshd(int pid)
     {
         try
         {
             var stat = File.ReadAllText($"/proc/{pid}/stat");
             if (stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0] is "Z" or "X") return false;
-            var cmdline = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');
-            return cmdline.Length > 0 && Path.GetFileName(cmdline[0]).StartsWith("sshd", StringComparison.Ordinal) && cmdline.Contains(ConfigFile);
+            var cmdline = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim();
+            var program = cmdline.Split(' ', 2)[0].TrimEnd(':');
+            return Path.GetFileName(program) == "sshd" && cmdline.Contains($"-f {ConfigFile}", StringComparison.Ordinal);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

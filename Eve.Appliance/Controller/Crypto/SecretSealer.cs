@@ -37,22 +37,7 @@ internal sealed class SecretSealer : IDisposable
     public EdgeDevConfig Seal(EdgeDevConfig config, string? deviceEcdhPem)
     {
         if (deviceEcdhPem == null || !HasSecrets(config)) return config;
-        var devicePem = Encoding.ASCII.GetBytes(deviceEcdhPem);
-        using var deviceCert = X509Certificate2.CreateFromPem(deviceEcdhPem);
-        using var devicePub = deviceCert.GetECDiffieHellmanPublicKey()
-                              ?? throw new InvalidOperationException("device ECDH cert has no EC public key");
-        var (x, y) = P256SharedPoint.Derive(_controllerKey, devicePub.ExportParameters(false));
-        var key = EveObjectCipher.DeriveKey(x, y);
-        var context = new CipherContext
-        {
-            ContextId = Convert.ToHexStringLower(SHA256.HashData([.. _controllerCertHash, .. devicePem])[..16]),
-            HashScheme = Org.Lfedge.Eve.Common.HashAlgorithm.Sha25616Bytes,
-            KeyExchangeScheme = KeyExchangeScheme.KeaEcdh,
-            EncryptionScheme = EncryptionScheme.SaAes256Cfb,
-            ControllerCertHash = ByteString.CopyFrom(_controllerCertHash),
-            DeviceCertHash = ByteString.CopyFrom(SHA256.HashData(devicePem).AsSpan(0, 16)),
-        };
-
+        var (key, context) = KeyFor(deviceEcdhPem);
         var sealedConfig = config.Clone();
         foreach (var app in sealedConfig.Apps.Where(a => a.UserData != "" && a.CipherData == null))
         {
@@ -73,6 +58,36 @@ internal sealed class SecretSealer : IDisposable
         }
         if (sealedConfig.CipherContexts.All(c => c.ContextId != context.ContextId)) sealedConfig.CipherContexts.Add(context);
         return sealedConfig;
+    }
+
+    /// <summary>One secret sealed for a device: the cipher context to add to its config and the
+    /// block that names it. For secrets with no clear-text field in EdgeDevConfig (cellular,
+    /// cluster token, SCEP challenge password, patch envelope artifacts), which a controller
+    /// seals from its own store.</summary>
+    public (CipherContext Context, CipherBlock Block) SealBlock(string deviceEcdhPem, string label, EncryptionBlock secret)
+    {
+        var (key, context) = KeyFor(deviceEcdhPem);
+        return (context, Block(key, context.ContextId, label, secret));
+    }
+
+    /// <summary>The AES key and cipher context for a device's ECDH cert (PEM exactly as reported).</summary>
+    private (byte[] Key, CipherContext Context) KeyFor(string deviceEcdhPem)
+    {
+        var devicePem = Encoding.ASCII.GetBytes(deviceEcdhPem);
+        using var deviceCert = X509Certificate2.CreateFromPem(deviceEcdhPem);
+        using var devicePub = deviceCert.GetECDiffieHellmanPublicKey()
+                              ?? throw new InvalidOperationException("device ECDH cert has no EC public key");
+        var (x, y) = P256SharedPoint.Derive(_controllerKey, devicePub.ExportParameters(false));
+        var context = new CipherContext
+        {
+            ContextId = Convert.ToHexStringLower(SHA256.HashData([.. _controllerCertHash, .. devicePem])[..16]),
+            HashScheme = Org.Lfedge.Eve.Common.HashAlgorithm.Sha25616Bytes,
+            KeyExchangeScheme = KeyExchangeScheme.KeaEcdh,
+            EncryptionScheme = EncryptionScheme.SaAes256Cfb,
+            ControllerCertHash = ByteString.CopyFrom(_controllerCertHash),
+            DeviceCertHash = ByteString.CopyFrom(SHA256.HashData(devicePem).AsSpan(0, 16)),
+        };
+        return (EveObjectCipher.DeriveKey(x, y), context);
     }
 
     private static bool HasSecrets(EdgeDevConfig c) =>
