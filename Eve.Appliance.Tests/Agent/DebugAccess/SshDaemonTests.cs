@@ -110,6 +110,18 @@ public sealed class SshDaemonTests
         Assert.That(info.ConfigItemStatus.ConfigItems[DebugAccessSubsystem.SshItem].Error, Does.Contain("no sshd at").And.Contain("openssh-server"));
     }
 
+    [TestCase(null, "0.0.0.0:22")]
+    [TestCase("127.0.0.1:2222", "127.0.0.1:2222")]
+    [TestCase("[::1]:2022", "[::1]:2022")]
+    public void ListenArgument_GivesTheSshdListenAddress(string? arg, string listen) =>
+        Assert.That(SshdSettings.FromArg(arg).Listen, Is.EqualTo(listen));
+
+    [TestCase("localhost:22")]
+    [TestCase("127.0.0.1")]
+    [TestCase("127.0.0.1:0")]
+    public void ListenArgument_ThatIsNotAddrPort_IsRefused(string arg) =>
+        Assert.That(() => SshdSettings.FromArg(arg), Throws.ArgumentException.With.Message.Contains("expected ADDR:PORT"));
+
     private static bool Alive(int pid)
     {
         try

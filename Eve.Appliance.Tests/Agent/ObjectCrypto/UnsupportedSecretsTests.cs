@@ -35,9 +35,9 @@ public sealed class UnsupportedSecretsTests
             return block;
         }
 
-        var wifiNet = new NetworkConfig { Id = WifiNet, Wireless = new WirelessConfig { Type = WirelessType.WiFi } };
+        var wifiNet = new NetworkConfig { Id = WifiNet, Wireless = new WirelessConfig { Type = Org.Lfedge.Eve.Common.WirelessType.WiFi } };
         wifiNet.Wireless.WifiCfg.Add(new WifiConfig { WifiSSID = "plant", CipherData = Seal("wifi", new EncryptionBlock { WifiUserName = "u", WifiPassword = "p" }) });
-        var cellNet = new NetworkConfig { Id = CellNet, Wireless = new WirelessConfig { Type = WirelessType.Cellular } };
+        var cellNet = new NetworkConfig { Id = CellNet, Wireless = new WirelessConfig { Type = Org.Lfedge.Eve.Common.WirelessType.Cellular } };
         var cellular = new CellularConfig();
         cellular.AccessPoints.Add(new CellularAccessPoint { Apn = "iot.example", SimSlot = 1, CipherData = Seal("apn", new EncryptionBlock { CellularNetUsername = "cu", CellularNetPassword = "cp" }) });
         cellNet.Wireless.CellularCfg.Add(cellular);
