@@ -45,9 +45,9 @@ internal sealed class DebugAccessSubsystem(TimeSpan? recheck = null) : IAgentSub
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 wait.CancelAfter(period);
                 var exited = daemon.Exited;
-                try { await Task.WhenAny(updates.ReadAsync(wait.Token).AsTask(), exited).ConfigureAwait(false); }
-                catch (OperationCanceledException) when (!ct.IsCancellationRequested) { }
-                if (!exited.IsCompleted) await wait.CancelAsync().ConfigureAwait(false);
+                await Task.WhenAny(updates.ReadAsync(wait.Token).AsTask(), exited).ConfigureAwait(false);
+                // sshd exited first: the read still waits, and must not swallow the next config.
+                await wait.CancelAsync().ConfigureAwait(false);
             }
         }
         finally
@@ -69,7 +69,7 @@ internal sealed class DebugAccessSubsystem(TimeSpan? recheck = null) : IAgentSub
             {
                 await daemon.EnsureRunningAsync(keys.FilePath, ct).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is SshdException or TimeoutException or IOException or System.ComponentModel.Win32Exception)
+            catch (Exception e) when (e is SshdException or TimeoutException or IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
             {
                 error = e is SshdException ? e.Message : $"debug sshd did not start: {e.Message}";
                 log.LogWarning("{Error}", error);

@@ -39,18 +39,21 @@ internal sealed class SecretSealer : IDisposable
         if (deviceEcdhPem == null || !HasSecrets(config)) return config;
         var (key, context) = KeyFor(deviceEcdhPem);
         var sealedConfig = config.Clone();
-        foreach (var app in sealedConfig.Apps.Where(a => a.UserData != "" && a.CipherData == null))
+        // A clear value is always the operator's latest (the controller never emits one next to its
+        // block), so it is sealed again even where an older block is still there: a get-modify-put
+        // of the config the device got must not leave the old secret in force.
+        foreach (var app in sealedConfig.Apps.Where(a => a.UserData != ""))
         {
             app.CipherData = Block(key, context.ContextId, $"app/{app.Uuidandversion?.Uuid}", new EncryptionBlock { ProtectedUserData = app.UserData });
             app.UserData = "";
         }
-        foreach (var ds in sealedConfig.Datastores.Where(d => (d.ApiKey != "" || d.Password != "") && d.CipherData == null))
+        foreach (var ds in sealedConfig.Datastores.Where(d => d.ApiKey != "" || d.Password != ""))
         {
             ds.CipherData = Block(key, context.ContextId, $"datastore/{ds.Id}", new EncryptionBlock { DsAPIKey = ds.ApiKey, DsPassword = ds.Password });
             ds.ApiKey = "";
             ds.Password = "";
         }
-        foreach (var wifi in Wifis(sealedConfig).Where(w => (w.Identity != "" || w.Password != "") && w.CipherData == null))
+        foreach (var wifi in Wifis(sealedConfig).Where(w => w.Identity != "" || w.Password != ""))
         {
             wifi.CipherData = Block(key, context.ContextId, $"wifi/{wifi.WifiSSID}", new EncryptionBlock { WifiUserName = wifi.Identity, WifiPassword = wifi.Password });
             wifi.Identity = "";
@@ -91,9 +94,9 @@ internal sealed class SecretSealer : IDisposable
     }
 
     private static bool HasSecrets(EdgeDevConfig c) =>
-        c.Apps.Any(a => a.UserData != "" && a.CipherData == null)
-        || c.Datastores.Any(d => (d.ApiKey != "" || d.Password != "") && d.CipherData == null)
-        || Wifis(c).Any(w => (w.Identity != "" || w.Password != "") && w.CipherData == null);
+        c.Apps.Any(a => a.UserData != "")
+        || c.Datastores.Any(d => d.ApiKey != "" || d.Password != "")
+        || Wifis(c).Any(w => w.Identity != "" || w.Password != "");
 
     private static IEnumerable<WifiConfig> Wifis(EdgeDevConfig c) =>
         c.Networks.Where(n => n.Wireless != null).SelectMany(n => n.Wireless.WifiCfg);
