@@ -38,5 +38,8 @@ internal sealed record AgentOptions
     /// the DPC in use, with its proxy); null: the host's own network.</summary>
     public Action<System.Net.Http.SocketsHttpHandler>? ControllerHandler { get; init; }
 
+    /// <summary>The debug sshd run while debug.enable.ssh is set (binary, listen address and port).</summary>
+    public DebugAccess.SshdSettings Sshd { get; init; } = new();
+
     public string EveVersion { get; init; } = typeof(AgentOptions).Assembly.GetName().Version?.ToString() ?? "0.0.0";
 }

@@ -84,7 +84,7 @@ internal sealed class DeviceAgent(AgentOptions options, ConfigHub hub, ILoggerFa
         Context = context;
         // Subsystems start before onboarding completes: a box that reboots while its controller
         // is away brings its apps back from the checkpointed config.
-        var parts = (subsystems ?? []).Append(new DebugAccess.DebugAccessSubsystem()).Select(s => Supervise(s.Name, c => s.RunAsync(context, c), ct)).ToList();
+        var parts = (subsystems ?? []).Append(new DebugAccess.DebugAccessSubsystem()).Append(new ObjectCrypto.UnsupportedSecretsSubsystem()).Select(s => Supervise(s.Name, c => s.RunAsync(context, c), ct)).ToList();
         await OnboardAsync(session, serial, softSerial, ct).ConfigureAwait(false);
         if (tpm != null && key is TpmDeviceKey tpmKey)
         {

@@ -20,6 +20,7 @@ internal static class AgentCommand
             ConfigIntervalOverride = Seconds(args.Get("config-interval")),
             MetricsIntervalOverride = Seconds(args.Get("metric-interval")),
             Tpm = args.Get("tpm") ?? "auto",
+            Sshd = Agent.DebugAccess.SshdSettings.FromArg(args.Get("debug-ssh-listen")),
         };
         var connectivity = Agent.Connectivity.ConnectivitySubsystem.FromArgs(args.Get("mgmt-netns"), args.Get("usb-image"), options.PersistDir, bindControllerTraffic: true);
         options = options with { ControllerHandler = connectivity != null ? connectivity.ConfigureControllerHandler : null };

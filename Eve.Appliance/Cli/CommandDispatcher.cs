@@ -16,6 +16,8 @@ internal static class CommandDispatcher
           agent --config-dir DIR --persist-dir DIR [--controller URL] [--serial S] [--tpm ...] [--mgmt-netns NS [--usb-image FAT]] [--log-drill RATE]
           diag (--data-dir DIR | --persist-dir DIR --config-dir DIR) [--mgmt-netns NS]   connectivity in words (EVE's diag)
           pki init --data-dir DIR --server-name NAME [--port P] [--force]
+          run/agent also take [--debug-ssh-listen ADDR:PORT]   where the debug sshd listens while debug.enable.ssh is set (default 0.0.0.0:22)
+          pki rotate-signing --data-dir DIR   new controller signing cert (running controller: at once; devices refetch /certs)
           controller/run also take [--ops-listen ADDR:PORT]   the operator REST API over TLS (tokens, client certs)
                                    and [--lps-listen ADDR:PORT]   EVE's Local Profile Server API over HTTP
           backup --data-dir DIR --out FOLDER      export store, PKI and images (controller running or stopped)

@@ -42,6 +42,7 @@ internal static class RunCommand
         var logTimer = AgentCommand.Seconds(args.Get("log-interval")) ?? TimeSpan.FromSeconds(10);
         var metricsListen = args.Get("metrics-listen") is { } listen ? Controller.Admin.MetricsListener.Endpoint(listen, args.Flag("metrics-listen-any")) : null;
         var rebootFile = args.Get("reboot-file");
+        var sshd = Agent.DebugAccess.SshdSettings.FromArg(args.Get("debug-ssh-listen"));
         args.EnsureAllUsed();
 
         // The local controller is next door: logs close and upload every 10 s, not EVE's 5 min / 90 s.
@@ -57,6 +58,7 @@ internal static class RunCommand
             PersistDir = persistDir,
             Serial = serial,
             Tpm = tpm,
+            Sshd = sshd,
             ControllerUrl = upstream != null ? new Uri(upstream) : null,
             ControllerHandler = connectivity != null ? connectivity.ConfigureControllerHandler : null,
             // The local controller is never far: back off at most a minute (EVE's 30 min is for a cloud).

@@ -44,6 +44,9 @@ internal sealed class ControllerServer(ControllerOptions options, ILoggerFactory
     /// <summary>The operator API's services (object model, operators, audit), after start.</summary>
     public Ops.OpsModule? Ops => _ops;
 
+    /// <summary>The loaded PKI, after start (tests rotate the signing cert through it).</summary>
+    public ControllerPki? Pki => _pki;
+
     public static string AdminSocketPath(string dataDir) => Path.Combine(dataDir, "run", "admin.sock");
 
     public static string BootstrapDir(string dataDir) => Path.Combine(dataDir, "bootstrap");
@@ -69,6 +72,7 @@ internal sealed class ControllerServer(ControllerOptions options, ILoggerFactory
         }
         _sealer = new Crypto.SecretSealer(_pki);
         var configs = new ConfigService(_store, _pki, options, (id, config) => _sealer.Seal(config, devices.Get(id)?.EcdhCertPem));
+        _pki.SigningChanged += configs.InvalidateAll; // configs carry controllercert_confighash and the signature
         _images = new ImageStore(options.DataDir);
         _ops = new Ops.OpsModule(_store, configs, devices, _images, ServerAddressForDevices, options, time, loggers);
         var telemetry = new TelemetryIngest(_store, time);
@@ -159,6 +163,7 @@ internal sealed class ControllerServer(ControllerOptions options, ILoggerFactory
         app.UseErrorMapping(_log, counters);
         _ops.Map(app, admin);
         app.MapAdmin(admin);
+        app.MapPkiAdmin(_pki!, time, _log);
         app.MapImageAdmin(_images!, ServerAddressForDevices);
         return app;
     }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds the tiny test guest from Debian packages into OUT (default .cache/guest):
 #   vmlinuz        the Debian cloud kernel, extracted from its .deb (no linux-image install)
-#   initramfs.gz   busybox-static + our /init + the virtio/ACPI modules the kernel lacks
+#   initramfs.gz   busybox-static + our /init + the virtio/ACPI/vfat modules the kernel lacks
 #   disk.qcow2     a small qcow2 (raw ext4 with a marker file) for volume tests
 #   boot.raw       a raw disk image holding kernel+initramfs (for datastore download tests)
 # Idempotent: does nothing when OUT already holds a guest built from the same kernel package.
@@ -21,16 +21,18 @@ dpkg-deb --fsys-tarfile "${PKG}"_*.deb | tar -x --wildcards './boot/vmlinuz-*' \
   './lib/modules/*/kernel/drivers/virtio/*' './lib/modules/*/kernel/drivers/net/virtio_net.ko' \
   './lib/modules/*/kernel/drivers/net/net_failover.ko' './lib/modules/*/kernel/net/core/failover.ko' \
   './lib/modules/*/kernel/drivers/block/virtio_blk.ko' './lib/modules/*/kernel/drivers/acpi/button.ko' \
-  './lib/modules/*/kernel/drivers/input/evdev.ko' 2>/dev/null || true
+  './lib/modules/*/kernel/drivers/input/evdev.ko' './lib/modules/*/kernel/fs/fat/fat.ko' './lib/modules/*/kernel/fs/fat/vfat.ko' \
+  './lib/modules/*/kernel/fs/nls/nls_cp437.ko' './lib/modules/*/kernel/fs/nls/nls_ascii.ko' './lib/modules/*/kernel/fs/nls/nls_utf8.ko' 2>/dev/null || true
 KVER=$(ls lib/modules)
 M=$W/lib/modules/$KVER/kernel
-R=$W/root; mkdir -p $R/bin $R/lib/modules $R/proc $R/sys $R/dev $R/etc $R/tmp
+R=$W/root; mkdir -p $R/bin $R/lib/modules $R/proc $R/sys $R/dev $R/etc $R/tmp $R/cidata
 cp /bin/busybox $R/bin/busybox
 cp "$HERE/init" $R/init; cp "$HERE/udhcpc.script" $R/bin/udhcpc.script; chmod +x $R/init $R/bin/udhcpc.script
 i=10
 for m in drivers/virtio/virtio_ring drivers/virtio/virtio drivers/virtio/virtio_pci_legacy_dev \
   drivers/virtio/virtio_pci_modern_dev drivers/virtio/virtio_pci net/core/failover \
-  drivers/net/net_failover drivers/net/virtio_net drivers/block/virtio_blk drivers/input/evdev drivers/acpi/button; do
+  drivers/net/net_failover drivers/net/virtio_net drivers/block/virtio_blk drivers/input/evdev drivers/acpi/button \
+  fs/nls/nls_cp437 fs/nls/nls_ascii fs/nls/nls_utf8 fs/fat/fat fs/fat/vfat; do
   [ -f $M/$m.ko ] && cp $M/$m.ko $R/lib/modules/${i}_$(basename $m).ko; i=$((i+1))
 done
 # Fixed mtimes make the initramfs reproducible for the same inputs.

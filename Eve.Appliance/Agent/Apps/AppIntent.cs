@@ -26,6 +26,9 @@ internal sealed record AppIntent
     public IReadOnlyList<AppInterfaceIntent> Interfaces { get; init; } = [];
     /// <summary>Host serial devices passed through (COM adapters), in config order.</summary>
     public IReadOnlyList<AppSerialPort> SerialPorts { get; init; } = [];
+    /// <summary>Cloud-init user data, base64 as AppInstanceConfig.userData carries it, already
+    /// decrypted from cipherData; null when the app has none. Goes to the VM as a NoCloud seed disk.</summary>
+    public string? UserData { get; init; }
 
     /// <summary>Everything that, when changed, needs the domain rebuilt (not the counters: they
     /// are compared on their own, because their meaning is "did it change", not "what is it").</summary>
@@ -34,5 +37,10 @@ internal sealed record AppIntent
         string.Join(',', Volumes.Select(v => $"{v.Id}:{v.Generation}:{v.Target}:{v.MaxSizeBytes}:{v.Content?.Sha256}")),
         string.Join(',', Interfaces.Select(i => $"{i.Name}:{i.NetworkId}:{i.Mac}")),
         string.Join(',', SerialPorts.Select(p => $"{p.Name}:{p.HostPath}")),
-    ]);
+    ]) + UserDataFingerprint;
+
+    // Only a hash (the fingerprint is persisted in the app's record), and nothing for apps without
+    // user data, so their fingerprint stays what it was before seed disks existed (no restart on upgrade).
+    private string UserDataFingerprint => string.IsNullOrEmpty(UserData) ? ""
+        : "|userdata:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(UserData)));
 }

@@ -138,7 +138,8 @@ internal sealed partial class AppWorker
         for (var i = 0; i < intent.Interfaces.Count; i++)
             nics.Add(await _p.Network.AttachAsync(intent.Id, i, intent.Interfaces[i], ct).ConfigureAwait(false)
                      ?? throw new AppRefusedException($"interface '{intent.Interfaces[i].Name}': its network {intent.Interfaces[i].NetworkId} is not ready; waiting"));
-        var spec = Spec(intent, _volumeFiles, nics);
+        var seed = await CloudInitSeed.EnsureAsync(_p.Runner, _p.Seeds, intent, ct).ConfigureAwait(false);
+        var spec = Spec(intent, _volumeFiles, nics, seed);
         if (SerialPassthrough.Missing(intent.SerialPorts) is { } noPort) throw new AppRefusedException($"not started: {noPort}");
         if (HostMemory.Admit(spec, _p.AvailableMemoryKiB()) is { } refusal)
             throw new AppRefusedException($"not started: {refusal}");
@@ -168,7 +169,7 @@ internal sealed partial class AppWorker
         Move(AppEvent.Halted);
     }
 
-    private QemuDomainSpec Spec(AppIntent intent, IReadOnlyList<VolumeFile> volumes, IReadOnlyList<QemuNic> nics)
+    private QemuDomainSpec Spec(AppIntent intent, IReadOnlyList<VolumeFile> volumes, IReadOnlyList<QemuNic> nics, string? seed = null)
     {
         var kernel = volumes.FirstOrDefault(v => v.Target == Target.Kernel);
         var initrd = volumes.FirstOrDefault(v => v.Target is Target.Initrd or Target.RamDisk);
@@ -178,7 +179,9 @@ internal sealed partial class AppWorker
             Uuid = intent.Id,
             Vcpus = intent.Vcpus,
             MemoryKiB = intent.MemoryKiB,
-            Disks = volumes.Where(v => v.Target == Target.Disk).Select(v => new QemuDisk(v.Path, v.Format, v.ReadOnly)).ToList(),
+            // The NoCloud seed goes last, read-only, so the app's own disks keep their order (vda…).
+            Disks = [.. volumes.Where(v => v.Target == Target.Disk).Select(v => new QemuDisk(v.Path, v.Format, v.ReadOnly)),
+                     .. seed is null ? Array.Empty<QemuDisk>() : [new QemuDisk(seed, QemuImageFormat.Raw, ReadOnly: true)]],
             Nics = nics,
             DirectBoot = kernel is null ? null : new QemuDirectBoot(kernel.Path, initrd?.Path, intent.KernelArgs),
             SerialLogPath = SerialLogPath,

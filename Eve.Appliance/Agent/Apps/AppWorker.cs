@@ -72,6 +72,7 @@ internal sealed partial class AppWorker
             await StopAsync("the app was removed from the config", ct).ConfigureAwait(false);
             await _p.Network.DetachAsync(Id, ct).ConfigureAwait(false);
             _p.States.Delete(Id);
+            CloudInitSeed.Remove(_p.Seeds, Id);
         }
         finally
         {

@@ -18,4 +18,13 @@ internal sealed record AppWorkerParts(
     string LogDir,
     Func<long> AvailableMemoryKiB,
     TimeProvider Time,
-    ILogger Log);
+    ILogger Log)
+{
+    /// <summary>Cloud-init seed images (<see cref="CloudInitSeed"/>); default: beside the logs.</summary>
+    public string? SeedDir { get; init; }
+
+    /// <summary>Runs mkfs.vfat and mcopy for the seed images.</summary>
+    public Eve.Appliance.Platform.Processes.IProcessRunner Runner { get; init; } = Eve.Appliance.Platform.Processes.ProcessRunner.Default;
+
+    public string Seeds => SeedDir ?? Path.Combine(Path.GetDirectoryName(LogDir)!, "seeds");
+}

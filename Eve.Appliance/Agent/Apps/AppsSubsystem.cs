@@ -48,7 +48,7 @@ internal sealed partial class AppsSubsystem(AppsOptions? options = null, IAppNet
         var parts = new AppWorkerParts(new AppStateStore(Path.Combine(dir, "state")), content, volumes,
             new QemuSupervisor(processes, _options.Qemu, context.Time), accel, network ?? new UserModeNetworkAttachment(),
             context.Reports, _options, Directory.CreateDirectory(run).FullName, Directory.CreateDirectory(Path.Combine(dir, "logs")).FullName,
-            _options.AvailableMemoryKiB ?? (() => HostMemory.ReadAvailableKiB()), context.Time, log);
+            _options.AvailableMemoryKiB ?? (() => HostMemory.ReadAvailableKiB()), context.Time, log) { SeedDir = Path.Combine(dir, "seeds"), Runner = processes };
         context.Reports.AddMetrics(m => AppMetrics.Fill(m, Workers, context.Time.GetUtcNow(), volumes.PathOf));
         Log.Started(log, dir, accel);
 

@@ -63,6 +63,11 @@ internal static class DesiredApps
                 Interfaces = app.Interfaces.Select(n => new AppInterfaceIntent(n.Name, n.NetworkId, n.MacAddress)).ToList(),
             };
             intent = intent with { SerialPorts = SerialPassthrough.Resolve(config, app, intent.Name, serialOwners, issues) };
+            var userData = decryptor?.DecryptUserData(config, app) ?? new ObjectCrypto.UserDataSecret(app.UserData, null);
+            // A sealed user data that cannot be opened and has no clear fallback: booting without it
+            // would hand the guest a different machine than the operator configured.
+            if (userData.Error != null && userData.UserData == "") issues.Add(userData.Error);
+            intent = intent with { UserData = userData.UserData == "" ? null : userData.UserData };
             if (vols.Count(v => v.Target == Target.Kernel) > 1) issues.Add("more than one volume has target Kernel");
             if (vols.Count(v => v.Target is Target.Initrd or Target.RamDisk) > 1) issues.Add("more than one volume has target Initrd");
             if (vols.All(v => v.Target != Target.Disk && v.Target != Target.Kernel) && issues.Count == 0)

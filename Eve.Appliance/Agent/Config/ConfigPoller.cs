@@ -61,11 +61,14 @@ internal sealed class ConfigPoller(DeviceSession session, ConfigHub hub, AgentOp
             if (result is not { } r)
             {
                 if (_unsavedCheckpoint != null) SaveCheckpoint(_unsavedCheckpoint);
-                return; // 304: unchanged
             }
-            if (r.Response.ConfigHash == _hash) return;
-            SaveCheckpoint(r.Envelope);
-            Apply(r.Response, "controller");
+            else if (r.Response.ConfigHash != _hash)
+            {
+                SaveCheckpoint(r.Envelope);
+                Apply(r.Response, "controller");
+            }
+            // Also after a 304: a refused /certs is tried again at the next poll.
+            await session.FollowCertsHashAsync(hub.Current?.Config.ControllercertConfighash ?? "", ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is ControllerUnavailableException or ControllerRefusedException or ControllerTrustException)
         {

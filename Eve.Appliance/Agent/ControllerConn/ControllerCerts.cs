@@ -12,8 +12,9 @@ namespace Eve.Appliance.Agent.ControllerConn;
 /// </summary>
 internal sealed class ControllerCerts
 {
-    private ControllerCerts(ZControllerCert message, X509Certificate2 signing, byte[] signingPem, X509Certificate2 ecdh)
+    private ControllerCerts(ZControllerCert message, X509Certificate2 signing, byte[] signingPem, X509Certificate2 ecdh, byte[] ecdhPem)
     {
+        ConfigHash = HashOfPair(signingPem, ecdhPem);
         Message = message;
         Signing = signing;
         SigningPemText = signingPem;
@@ -23,6 +24,10 @@ internal sealed class ControllerCerts
     }
 
     public ZControllerCert Message { get; }
+
+    /// <summary>What EdgeDevConfig.controllercert_confighash says while the controller uses these
+    /// certs: base64url (padded) of SHA-256(signing cert ‖ ECDH cert), as Adam computes it.</summary>
+    public string ConfigHash { get; }
     public X509Certificate2 Signing { get; }
     public byte[] SigningPemText { get; }
 
@@ -35,7 +40,7 @@ internal sealed class ControllerCerts
     public static ControllerCerts Verify(ZControllerCert message, X509Certificate2Collection roots)
     {
         var signing = new List<(X509Certificate2 Cert, byte[] Pem)>();
-        var ecdh = new List<X509Certificate2>();
+        var ecdh = new List<(X509Certificate2 Cert, byte[] Pem)>();
         var intermediates = new X509Certificate2Collection();
         foreach (var z in message.Certs)
         {
@@ -51,7 +56,7 @@ internal sealed class ControllerCerts
             switch (z.Type)
             {
                 case ZCertType.CertTypeControllerSigning: signing.Add((cert, z.Cert.ToByteArray())); break;
-                case ZCertType.CertTypeControllerEcdhExchange: ecdh.Add(cert); break;
+                case ZCertType.CertTypeControllerEcdhExchange: ecdh.Add((cert, z.Cert.ToByteArray())); break;
                 case ZCertType.CertTypeControllerIntermediate: intermediates.Add(cert); break;
                 default: throw new ControllerTrustException($"unknown certificate type {z.Type} in /certs");
             }
@@ -60,14 +65,22 @@ internal sealed class ControllerCerts
         if (ecdh.Count == 0) throw new ControllerTrustException("/certs holds no ECDH cert");
         try
         {
-            foreach (var leaf in ecdh.Prepend(signing[0].Cert)) VerifyChain(leaf, intermediates, roots);
-            return new ControllerCerts(message, signing[0].Cert, signing[0].Pem, ecdh[0]);
+            foreach (var leaf in ecdh.Select(e => e.Cert).Prepend(signing[0].Cert)) VerifyChain(leaf, intermediates, roots);
+            return new ControllerCerts(message, signing[0].Cert, signing[0].Pem, ecdh[0].Cert, ecdh[0].Pem);
         }
         catch (CryptographicException e)
         {
             // A cert that parses but whose key OpenSSL cannot read (found by the fuzzer): a refusal, not a crash.
             throw new ControllerTrustException($"controller certs from /certs are unusable: {e.Message}");
         }
+    }
+
+    public static string HashOfPair(ReadOnlySpan<byte> signingPem, ReadOnlySpan<byte> ecdhPem)
+    {
+        var both = new byte[signingPem.Length + ecdhPem.Length];
+        signingPem.CopyTo(both);
+        ecdhPem.CopyTo(both.AsSpan(signingPem.Length));
+        return Convert.ToBase64String(SHA256.HashData(both)).Replace('+', '-').Replace('/', '_');
     }
 
     private static void VerifyChain(X509Certificate2 leaf, X509Certificate2Collection intermediates, X509Certificate2Collection roots)

@@ -19,6 +19,7 @@ internal sealed class DeviceSession(ControllerClient client, BootstrapFolder boo
 {
     private readonly DeviceKeySigner _signer = new(key);
     private ControllerCerts? _certs;
+    private string? _followedCertsHash;
 
     public string? DeviceId { get; private set; }
     public ControllerCerts? Certs => _certs;
@@ -50,7 +51,23 @@ internal sealed class DeviceSession(ControllerClient client, BootstrapFolder boo
         var changed = _certs == null || !_certs.SigningHash.AsSpan().SequenceEqual(certs.SigningHash);
         _certs = certs;
         AtomicFile.Write(CertsFile, message.ToByteArray());
-        if (changed) log.LogInformation("controller signing cert is '{Subject}'", certs.Signing.Subject);
+        if (changed)
+            log.LogInformation("picked up the controller signing cert '{Subject}' (sha256 {Hash}) from /certs, verified against root-certificate.pem",
+                certs.Signing.Subject, Convert.ToHexStringLower(certs.SigningHash));
+    }
+
+    /// <summary>EVE's reaction to EdgeDevConfig.controllercert_confighash: when it names certs other
+    /// than the ones held, fetch /certs again (verified against the root as always). A controller
+    /// that hashes its cert files differently (Adam hashes the files, we the trimmed PEMs) would
+    /// never match; remembering the hash a fetch was made for keeps that to one fetch per change.
+    /// True when /certs was fetched. Throws ControllerTrustException when the new certs are refused.</summary>
+    public async Task<bool> FollowCertsHashAsync(string advertised, CancellationToken ct)
+    {
+        if (advertised == "" || _certs == null || advertised == _certs.ConfigHash || advertised == _followedCertsHash) return false;
+        log.LogInformation("config names controller certs {Advertised}, the device holds {Held}: fetching /certs", advertised, _certs.ConfigHash);
+        await RefreshCertsAsync(ct).ConfigureAwait(false);
+        _followedCertsHash = advertised;
+        return true;
     }
 
     /// <summary>EVE's onboarding order: certs, register (with the onboarding cert), uuid.</summary>

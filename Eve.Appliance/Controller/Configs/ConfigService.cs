@@ -36,6 +36,9 @@ internal sealed class ConfigService(ControllerStore store, ControllerPki pki, Co
     /// rolled back or committed, or when the device reported a new ECDH cert so its secrets are sealed again).</summary>
     public void Invalidate(string deviceId) => _answers.TryRemove(deviceId, out _);
 
+    /// <summary>Drops every cached answer (the controller's signing cert was rotated).</summary>
+    public void InvalidateAll() => _answers.Clear();
+
     public ConfigDoc? Stored(string deviceId) => store.Configs.FindById(deviceId);
 
     /// <summary>Stores the default config for a new device (no-op when one exists).</summary>
@@ -122,7 +125,7 @@ internal sealed class ConfigService(ControllerStore store, ControllerPki pki, Co
         var bytes = config.ToByteArray();
         var hash = HashOf(bytes);
         var response = new ConfigResponse { Config = config, ConfigHash = hash };
-        var signed = AuthContainers.Seal(response, pki).ToByteArray();
+        var signed = AuthContainers.Seal(response, pki.Signer).ToByteArray();
         return new Answer(hash, config, signed, doc.Version);
     }
 

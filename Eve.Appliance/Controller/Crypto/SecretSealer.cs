@@ -37,35 +37,23 @@ internal sealed class SecretSealer : IDisposable
     public EdgeDevConfig Seal(EdgeDevConfig config, string? deviceEcdhPem)
     {
         if (deviceEcdhPem == null || !HasSecrets(config)) return config;
-        var devicePem = Encoding.ASCII.GetBytes(deviceEcdhPem);
-        using var deviceCert = X509Certificate2.CreateFromPem(deviceEcdhPem);
-        using var devicePub = deviceCert.GetECDiffieHellmanPublicKey()
-                              ?? throw new InvalidOperationException("device ECDH cert has no EC public key");
-        var (x, y) = P256SharedPoint.Derive(_controllerKey, devicePub.ExportParameters(false));
-        var key = EveObjectCipher.DeriveKey(x, y);
-        var context = new CipherContext
-        {
-            ContextId = Convert.ToHexStringLower(SHA256.HashData([.. _controllerCertHash, .. devicePem])[..16]),
-            HashScheme = Org.Lfedge.Eve.Common.HashAlgorithm.Sha25616Bytes,
-            KeyExchangeScheme = KeyExchangeScheme.KeaEcdh,
-            EncryptionScheme = EncryptionScheme.SaAes256Cfb,
-            ControllerCertHash = ByteString.CopyFrom(_controllerCertHash),
-            DeviceCertHash = ByteString.CopyFrom(SHA256.HashData(devicePem).AsSpan(0, 16)),
-        };
-
+        var (key, context) = KeyFor(deviceEcdhPem);
         var sealedConfig = config.Clone();
-        foreach (var app in sealedConfig.Apps.Where(a => a.UserData != "" && a.CipherData == null))
+        // A clear value is always the operator's latest (the controller never emits one next to its
+        // block), so it is sealed again even where an older block is still there: a get-modify-put
+        // of the config the device got must not leave the old secret in force.
+        foreach (var app in sealedConfig.Apps.Where(a => a.UserData != ""))
         {
             app.CipherData = Block(key, context.ContextId, $"app/{app.Uuidandversion?.Uuid}", new EncryptionBlock { ProtectedUserData = app.UserData });
             app.UserData = "";
         }
-        foreach (var ds in sealedConfig.Datastores.Where(d => (d.ApiKey != "" || d.Password != "") && d.CipherData == null))
+        foreach (var ds in sealedConfig.Datastores.Where(d => d.ApiKey != "" || d.Password != ""))
         {
             ds.CipherData = Block(key, context.ContextId, $"datastore/{ds.Id}", new EncryptionBlock { DsAPIKey = ds.ApiKey, DsPassword = ds.Password });
             ds.ApiKey = "";
             ds.Password = "";
         }
-        foreach (var wifi in Wifis(sealedConfig).Where(w => (w.Identity != "" || w.Password != "") && w.CipherData == null))
+        foreach (var wifi in Wifis(sealedConfig).Where(w => w.Identity != "" || w.Password != ""))
         {
             wifi.CipherData = Block(key, context.ContextId, $"wifi/{wifi.WifiSSID}", new EncryptionBlock { WifiUserName = wifi.Identity, WifiPassword = wifi.Password });
             wifi.Identity = "";
@@ -75,10 +63,40 @@ internal sealed class SecretSealer : IDisposable
         return sealedConfig;
     }
 
+    /// <summary>One secret sealed for a device: the cipher context to add to its config and the
+    /// block that names it. For secrets with no clear-text field in EdgeDevConfig (cellular,
+    /// cluster token, SCEP challenge password, patch envelope artifacts), which a controller
+    /// seals from its own store.</summary>
+    public (CipherContext Context, CipherBlock Block) SealBlock(string deviceEcdhPem, string label, EncryptionBlock secret)
+    {
+        var (key, context) = KeyFor(deviceEcdhPem);
+        return (context, Block(key, context.ContextId, label, secret));
+    }
+
+    /// <summary>The AES key and cipher context for a device's ECDH cert (PEM exactly as reported).</summary>
+    private (byte[] Key, CipherContext Context) KeyFor(string deviceEcdhPem)
+    {
+        var devicePem = Encoding.ASCII.GetBytes(deviceEcdhPem);
+        using var deviceCert = X509Certificate2.CreateFromPem(deviceEcdhPem);
+        using var devicePub = deviceCert.GetECDiffieHellmanPublicKey()
+                              ?? throw new InvalidOperationException("device ECDH cert has no EC public key");
+        var (x, y) = P256SharedPoint.Derive(_controllerKey, devicePub.ExportParameters(false));
+        var context = new CipherContext
+        {
+            ContextId = Convert.ToHexStringLower(SHA256.HashData([.. _controllerCertHash, .. devicePem])[..16]),
+            HashScheme = Org.Lfedge.Eve.Common.HashAlgorithm.Sha25616Bytes,
+            KeyExchangeScheme = KeyExchangeScheme.KeaEcdh,
+            EncryptionScheme = EncryptionScheme.SaAes256Cfb,
+            ControllerCertHash = ByteString.CopyFrom(_controllerCertHash),
+            DeviceCertHash = ByteString.CopyFrom(SHA256.HashData(devicePem).AsSpan(0, 16)),
+        };
+        return (EveObjectCipher.DeriveKey(x, y), context);
+    }
+
     private static bool HasSecrets(EdgeDevConfig c) =>
-        c.Apps.Any(a => a.UserData != "" && a.CipherData == null)
-        || c.Datastores.Any(d => (d.ApiKey != "" || d.Password != "") && d.CipherData == null)
-        || Wifis(c).Any(w => (w.Identity != "" || w.Password != "") && w.CipherData == null);
+        c.Apps.Any(a => a.UserData != "")
+        || c.Datastores.Any(d => d.ApiKey != "" || d.Password != "")
+        || Wifis(c).Any(w => w.Identity != "" || w.Password != "");
 
     private static IEnumerable<WifiConfig> Wifis(EdgeDevConfig c) =>
         c.Networks.Where(n => n.Wireless != null).SelectMany(n => n.Wireless.WifiCfg);

@@ -21,7 +21,6 @@ internal sealed class DeviceApi(
     ControllerCounters counters,
     TimeProvider time)
 {
-    private readonly byte[] _certsSigned = AuthContainers.Seal(pki.CertsMessage, pki).ToByteArray();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _lastSeenWrite = new();
 
     public ControllerPki Pki => pki;
@@ -35,7 +34,7 @@ internal sealed class DeviceApi(
 
     public IResult Certs(HttpContext c)
     {
-        return ProtoResults.Bytes(_certsSigned);
+        return ProtoResults.Bytes(pki.CertsSigned);
     }
 
     public IResult Ping(HttpContext c)
@@ -44,7 +43,7 @@ internal sealed class DeviceApi(
     }
 
     public IResult Sealed(IMessage message, int status = 200) =>
-        ProtoResults.Bytes(AuthContainers.Seal(message, pki).ToByteArray(), status);
+        ProtoResults.Bytes(AuthContainers.Seal(message, pki.Signer).ToByteArray(), status);
 
     public void CheckIntegrityToken(string deviceId, ReadOnlySpan<byte> token)
     {

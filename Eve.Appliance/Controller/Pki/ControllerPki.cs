@@ -7,10 +7,16 @@ using HashAlgorithm = Org.Lfedge.Eve.Common.HashAlgorithm;
 
 namespace Eve.Appliance.Controller.Pki;
 
-/// <summary>The loaded controller PKI: TLS identity, envelope signer, and the /certs answer.</summary>
+/// <summary>The loaded controller PKI: TLS identity, envelope signer, and the /certs answer. The
+/// signing cert can be rotated while the controller runs (<see cref="RotateSigning"/>); everything
+/// that depends on it (the /certs answer, controllercert_confighash) is swapped in one step.</summary>
 internal sealed class ControllerPki : IEnvelopeSigner, IDisposable
 {
-    private readonly ECDsa _signingKey;
+    private readonly Lock _rotateLock = new();
+    private SigningState _state;
+
+    /// <summary>The signing cert and everything derived from it, swapped as one.</summary>
+    private sealed record SigningState(SigningIdentity Signer, ZControllerCert Certs, string ConfigHash, byte[] CertsSigned);
 
     private ControllerPki(PkiFiles files)
     {
@@ -19,37 +25,54 @@ internal sealed class ControllerPki : IEnvelopeSigner, IDisposable
         ServerTls = X509Certificate2.CreateFromPemFile(files.ServerCert, files.ServerKey);
         // Kestrel on Linux needs an exportable, non-ephemeral copy for SslStream.
         ServerTls = X509CertificateLoader.LoadPkcs12(ServerTls.Export(X509ContentType.Pkcs12), null);
-        Signing = X509Certificate2.CreateFromPem(File.ReadAllText(files.SigningCert));
-        _signingKey = ECDsa.Create();
-        _signingKey.ImportFromPem(File.ReadAllText(files.SigningKey));
         Ecdh = X509Certificate2.CreateFromPem(File.ReadAllText(files.EcdhCert));
         OnboardCert = X509Certificate2.CreateFromPem(File.ReadAllText(files.OnboardCert));
-        SigningPemText = CertHashes.TrimmedPem(Signing);
         EcdhPemText = CertHashes.TrimmedPem(Ecdh);
-        SenderCertHash = CertHashes.OfPemText(SigningPemText);
-        CertsMessage = BuildCerts();
-        CertsConfigHash = Base64Url(SHA256.HashData([.. SigningPemText, .. EcdhPemText]));
+        _state = BuildState(SigningIdentity.Load(files));
     }
 
     public PkiFiles Files { get; }
     public X509Certificate2 Root { get; }
     public X509Certificate2 ServerTls { get; }
-    public X509Certificate2 Signing { get; }
     public X509Certificate2 Ecdh { get; }
     public X509Certificate2 OnboardCert { get; }
-    public byte[] SigningPemText { get; }
     public byte[] EcdhPemText { get; }
-    public ZControllerCert CertsMessage { get; }
+
+    /// <summary>The current signing identity: take it once per envelope, so the hash and signature match.</summary>
+    public SigningIdentity Signer => Volatile.Read(ref _state).Signer;
+
+    public X509Certificate2 Signing => Signer.Cert;
+    public byte[] SigningPemText => Signer.PemText;
+    public ZControllerCert CertsMessage => Volatile.Read(ref _state).Certs;
+
+    /// <summary>The signed /certs answer for the current signing cert.</summary>
+    public byte[] CertsSigned => Volatile.Read(ref _state).CertsSigned;
 
     /// <summary>EdgeDevConfig.controllercert_confighash: changes whenever the signing or ECDH cert
     /// changes, so devices know to fetch /certs again.</summary>
-    public string CertsConfigHash { get; }
+    public string CertsConfigHash => Volatile.Read(ref _state).ConfigHash;
 
-    public ReadOnlyMemory<byte> SenderCertHash { get; }
+    /// <summary>Raised after a rotation, so cached signed answers (configs) are rebuilt.</summary>
+    public event Action? SigningChanged;
+
+    public ReadOnlyMemory<byte> SenderCertHash => Signer.SenderCertHash;
     public HashAlgorithm HashAlgo => HashAlgorithm.Sha25632Bytes;
 
-    public byte[] SignDigest(ReadOnlySpan<byte> digest) =>
-        _signingKey.SignHash(digest, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+    public byte[] SignDigest(ReadOnlySpan<byte> digest) => Signer.SignDigest(digest);
+
+    /// <summary>Issues a new signing cert from the root CA, persists it and signs with it from now
+    /// on. The previous identity is not disposed: an envelope being sealed with it may still be in flight.</summary>
+    public SigningIdentity RotateSigning(TimeProvider time)
+    {
+        lock (_rotateLock)
+        {
+            SigningRotation.IssueNew(Files, time);
+            var state = BuildState(SigningIdentity.Load(Files));
+            Volatile.Write(ref _state, state);
+        }
+        SigningChanged?.Invoke();
+        return Signer;
+    }
 
     public static ControllerPki Load(string dataDir)
     {
@@ -59,13 +82,14 @@ internal sealed class ControllerPki : IEnvelopeSigner, IDisposable
         return new ControllerPki(files);
     }
 
-    private ZControllerCert BuildCerts()
+    private SigningState BuildState(SigningIdentity signer)
     {
         var certs = new ZControllerCert();
-        certs.Certs.Add(Entry(SigningPemText, ZCertType.CertTypeControllerSigning));
+        certs.Certs.Add(Entry(signer.PemText, ZCertType.CertTypeControllerSigning));
         certs.Certs.Add(Entry(EcdhPemText, ZCertType.CertTypeControllerEcdhExchange));
         certs.Certs.Add(Entry(CertHashes.TrimmedPem(Root), ZCertType.CertTypeControllerIntermediate));
-        return certs;
+        var configHash = Base64Url(SHA256.HashData([.. signer.PemText, .. EcdhPemText]));
+        return new SigningState(signer, certs, configHash, AuthContainers.Seal(certs, signer).ToByteArray());
     }
 
     private static ZCert Entry(byte[] pem, ZCertType type) => new()
@@ -80,10 +104,9 @@ internal sealed class ControllerPki : IEnvelopeSigner, IDisposable
 
     public void Dispose()
     {
-        _signingKey.Dispose();
+        _state.Signer.Dispose();
         Root.Dispose();
         ServerTls.Dispose();
-        Signing.Dispose();
         Ecdh.Dispose();
         OnboardCert.Dispose();
     }
