@@ -28,7 +28,7 @@ internal static class BaselineServer
         using var pki = ControllerPki.Load(dataDir);
         var colon = listen.LastIndexOf(':');
         var endpoint = new IPEndPoint(IPAddress.Parse(listen[..colon]), int.Parse(listen[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = Hosting.WebHostBuilder.CreateSlim();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
         {

@@ -31,7 +31,7 @@ internal static class DownloadBench
             string sha;
             await using (var f = File.OpenRead(source)) sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(f));
 
-            var builder = WebApplication.CreateSlimBuilder();
+            var builder = Hosting.WebHostBuilder.CreateSlim();
             builder.Logging.ClearProviders();
             builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
             await using var app = builder.Build();

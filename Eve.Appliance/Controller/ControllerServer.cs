@@ -107,7 +107,7 @@ internal sealed class ControllerServer(ControllerOptions options, ILoggerFactory
 
     private WebApplication BuildDeviceApp(DeviceApi api, ControllerCounters counters)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = Hosting.WebHostBuilder.CreateSlim();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggers);
         var endpoint = ParseListen(options.Listen);
@@ -154,7 +154,7 @@ internal sealed class ControllerServer(ControllerOptions options, ILoggerFactory
         var socket = AdminSocket;
         Directory.CreateDirectory(Path.GetDirectoryName(socket)!);
         if (File.Exists(socket)) File.Delete(socket); // left by a killed controller
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = Hosting.WebHostBuilder.CreateSlim();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.ListenUnixSocket(socket));
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.WriteIndented = false);

@@ -34,7 +34,7 @@ internal sealed class MetadataServer : IAsyncDisposable
         ulong handle;
         using (var socket = NetnsSocket.ListenTcp(netns, new IPEndPoint(IPAddress.Parse(gateway), NftRuleset.MetadataPort)))
             handle = NetnsSocket.DuplicateHandle(socket);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        var builder = Hosting.WebHostBuilder.CreateSlim();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.ListenHandle(handle));
         var app = builder.Build();

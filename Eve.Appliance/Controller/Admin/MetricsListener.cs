@@ -45,7 +45,7 @@ internal sealed class MetricsListener(IPEndPoint endpoint, Func<CancellationToke
             probe.Start();
             _endpoint = new IPEndPoint(_endpoint.Address, ((IPEndPoint)probe.LocalEndpoint).Port);
         }
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = Hosting.WebHostBuilder.CreateSlim();
         builder.Logging.ClearProviders();
         var bound = _endpoint;
         builder.WebHost.ConfigureKestrel(k => k.Listen(bound));

@@ -28,7 +28,7 @@ internal sealed class LocalProfileServer(LocalProfileService service, string lis
 
     public async Task StartAsync(CancellationToken ct)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = Hosting.WebHostBuilder.CreateSlim();
         builder.Logging.ClearProviders();
         var colon = listen.LastIndexOf(':');
         if (colon <= 0 || !int.TryParse(listen[(colon + 1)..], out var port) || !IPAddress.TryParse(listen[..colon].Trim('[', ']'), out var ip))
