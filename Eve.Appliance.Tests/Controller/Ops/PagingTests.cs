@@ -46,7 +46,7 @@ public sealed class PagingTests
         await using var bed = await OpsBed.StartAsync();
         for (var i = 0; i < 3; i++)
             await bed.Local.OkAsync(HttpMethod.Post, "api/ops/v1/datastores", new { name = $"ds-{i}", type = "https", fqdn = "x.plant" });
-        await bed.Local.OkAsync(HttpMethod.Post, "api/ops/v1/tokens", new { name = "noise", role = "viewer" });
+        await bed.Local.OkAsync(HttpMethod.Post, "api/ops/v1/tokens", new { name = "noise", role = "viewer", @operator = "admin" });
 
         using var resp = await bed.Local.Client.GetAsync("api/ops/v1/audit?kind=datastores&limit=1");
         Assert.That(resp.Headers.GetValues("X-Total-Count").Single(), Is.EqualTo("3"), "only the datastore changes count");
@@ -78,7 +78,7 @@ public sealed class PagingTests
     {
         await using var bed = await OpsBed.StartAsync();
         for (var i = 0; i < 205; i++)
-            await bed.Local.OkAsync(HttpMethod.Post, "api/ops/v1/tokens", new { name = $"t{i}", role = "viewer" });
+            await bed.Local.OkAsync(HttpMethod.Post, "api/ops/v1/tokens", new { name = $"t{i}", role = "viewer", @operator = "admin" });
 
         using var first = await bed.Local.Client.GetAsync("api/ops/v1/tokens");
         Assert.That(JsonNode.Parse(await first.Content.ReadAsStringAsync())!.AsArray(), Has.Count.EqualTo(200));

@@ -7,7 +7,8 @@ using Eve.Appliance.Tests.Platform.Qemu;
 namespace Eve.Appliance.Tests.Controller.Ops;
 
 /// <summary>A real QEMU (TCG) booting the test guest with its VGA screen on a VNC display on
-/// loopback, as the agent starts an app with VNC on; stopped by the PID it was started with.</summary>
+/// loopback, as the agent starts an app with VNC on (test.hold: the guest keeps running); stopped by
+/// the PID it was started with.</summary>
 internal sealed class QemuVncDisplay : IDisposable
 {
     private readonly Process _qemu;
@@ -40,7 +41,7 @@ internal sealed class QemuVncDisplay : IDisposable
             {
                 "-machine", "pc", "-accel", "tcg", "-m", "128", "-nodefaults", "-no-user-config", "-vga", "std",
                 "-vnc", $"127.0.0.1:{display}", "-kernel", Path.Combine(guest, "vmlinuz"), "-initrd", Path.Combine(guest, "initramfs.gz"),
-                "-append", "console=tty0 console=ttyS0", "-serial", $"file:{Path.Combine(workDir, $"serial-{display}.log")}", "-monitor", "none",
+                "-append", "console=tty0 console=ttyS0 test.hold", "-serial", $"file:{Path.Combine(workDir, $"serial-{display}.log")}", "-monitor", "none",
             })
                 psi.ArgumentList.Add(a);
             var qemu = Process.Start(psi)!;

@@ -115,9 +115,19 @@ public sealed class VncConsoleTests
     {
         await using var browser = await HeadlessBrowser.LaunchAsync();
         var page = await browser.NewPageAsync($"https://127.0.0.1:{_bed.OpsPort}/");
+        var console = new List<string>();
+        page.Console += (_, m) => { lock (console) console.Add($"{m.Type}: {m.Text}"); };
         await page.GotoAsync($"/console/vnc.html?app=web#token={_admin}");
         var status = await page.WaitForSelectorAsync("#status[data-state='connected'], #status[data-state='error']", new() { Timeout = 180_000 });
-        Assert.That(await status!.GetAttributeAsync("data-state"), Is.EqualTo("connected"), await status.TextContentAsync());
+        if (await status!.GetAttributeAsync("data-state") != "connected")
+        {
+            using var admin = OpsHttp.Tls(_bed.OpsPort!.Value, _admin);
+            var audit = await admin.OkAsync(HttpMethod.Get, "api/ops/v1/audit?object=web");
+            var text = await status.TextContentAsync();
+            string seen;
+            lock (console) seen = string.Join('\n', console);
+            Assert.Fail($"{text}\nbrowser console:\n{seen}\naudit: {audit.ToJsonString()}");
+        }
         var size = await page.EvaluateAsync<int[]>("() => { const c = document.querySelector('#screen canvas'); return c ? [c.width, c.height] : [0, 0]; }");
         Assert.That(size[0], Is.GreaterThan(0));
         Assert.That(size[1], Is.GreaterThan(0));

@@ -24,6 +24,10 @@ internal static class OpsPipeline
 
     private static bool IsUnixSocket(HttpContext c) => c.Connection.LocalIpAddress == null;
 
+    /// <summary>A GET, or a WebSocket over HTTP/2 (RFC 8441), which browsers open with CONNECT instead of GET.</summary>
+    private static bool IsRead(HttpContext c) =>
+        HttpMethods.IsGet(c.Request.Method) || (HttpMethods.IsConnect(c.Request.Method) && c.WebSockets.IsWebSocketRequest);
+
     public static void UseOpsErrors(this IApplicationBuilder app, ILogger log, AuditLog audit) => app.Use(async (c, next) =>
     {
         if (!c.Request.Path.StartsWithSegments(Prefix))
@@ -66,7 +70,7 @@ internal static class OpsPipeline
             who = operators.ByToken(header["Bearer ".Length..].Trim()) ?? Fail(out failure, "the bearer token is unknown, revoked or expired");
         else if (header.Length > 0)
             failure = "only Authorization: Bearer is understood";
-        else if (HttpMethods.IsGet(c.Request.Method) && c.Request.Query.TryGetValue("ticket", out var ticket))
+        else if (IsRead(c) && c.Request.Query.TryGetValue("ticket", out var ticket))
             who = tickets.Redeem(ticket.ToString(), c.Request.Path.Value ?? "", out var why) ?? Fail(out failure, why);
         else if (await c.Connection.GetClientCertificateAsync(c.RequestAborted).ConfigureAwait(false) is { } cert)
             who = operators.ByCertificate(cert) ?? Fail(out failure, $"client certificate {cert.Subject} is not registered to an operator");
@@ -104,7 +108,7 @@ internal static class OpsPipeline
     /// <summary>Refused changes are audited too (reads are not: the log is of changes and denials).</summary>
     private static void Refused(HttpContext c, AuditLog audit, int status, string why)
     {
-        if (HttpMethods.IsGet(c.Request.Method)) return;
+        if (IsRead(c)) return;
         var who = c.Items.TryGetValue(IdentityKey, out var x) && x is OperatorIdentity id ? id : new OperatorIdentity("anonymous", "", "");
         audit.Record(who, "refused", "", "", "", status, $"{c.Request.Method} {c.Request.Path}: {why}");
     }

@@ -2,9 +2,10 @@
 // Asks the controller for a one-use ticket (POST with the operator's token: a WebSocket cannot carry
 // an Authorization header), then lets noVNC's RFB (Debian's novnc, served at ./novnc/) speak RFB
 // over the WebSocket relay GET /api/ops/v1/apps/{id}/vnc?ticket=….
-// The token comes from #token=… (moved to sessionStorage and taken out of the address bar) or
-// from what the console's login stored.
-const TOKEN_KEYS = ["eve.ops.token", "eveOpsToken", "token"];
+// The token comes from #token=… (kept in this tab's sessionStorage and taken out of the address bar)
+// or from the console's login session (sessionStorage "eve.console.session", {token, role, …}).
+const TOKEN_KEY = "eve.vnc.token";
+const CONSOLE_SESSION = "eve.console.session";
 
 const params = new URLSearchParams(location.search);
 const app = params.get("app");
@@ -20,15 +21,17 @@ function token() {
   const hash = new URLSearchParams(location.hash.slice(1));
   const fromHash = hash.get("token");
   if (fromHash) {
-    sessionStorage.setItem(TOKEN_KEYS[0], fromHash);
+    sessionStorage.setItem(TOKEN_KEY, fromHash);
     history.replaceState(null, "", location.pathname + location.search);
     return fromHash;
   }
-  for (const key of TOKEN_KEYS) {
-    const t = sessionStorage.getItem(key) || localStorage.getItem(key);
-    if (t) return t;
+  const kept = sessionStorage.getItem(TOKEN_KEY);
+  if (kept) return kept;
+  try {
+    return JSON.parse(sessionStorage.getItem(CONSOLE_SESSION) || "null")?.token || null;
+  } catch {
+    return null;
   }
-  return null;
 }
 
 async function main() {

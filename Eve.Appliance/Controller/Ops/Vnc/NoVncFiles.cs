@@ -29,7 +29,7 @@ internal static class NoVncFiles
         });
         // The console's generic /console/ handler serves these too; naming them here keeps the VNC
         // page working on its own.
-        foreach (var name in new[] { "vnc.html", "vnc.js" })
+        foreach (var name in new[] { "vnc.html", "vnc.js", "vnc.css" })
             app.MapGet($"/console/{name}", () => Embedded(name));
     }
 

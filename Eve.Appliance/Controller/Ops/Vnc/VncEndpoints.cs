@@ -34,7 +34,7 @@ internal static class VncEndpoints
         }).WithTags("apps").WithMetadata(new OpsRole(Roles.Operator)).Produces<VncTicket>()
           .WithSummary("a one-use ticket (60 s) for the app's VNC WebSocket; the answer has the URL to open and the VNC password, if the app has one");
 
-        g.MapGet("/apps/{id}/vnc", async (string id, string? device, HttpContext c) =>
+        async Task<IResult> Relay(string id, string? device, HttpContext c)
         {
             var who = c.Identity();
             if (!c.WebSockets.IsWebSocketRequest)
@@ -76,8 +76,13 @@ internal static class VncEndpoints
             audit.Record(who, "vnc-close", "apps", target.AppId, target.AppName, 200,
                 $"device {target.DeviceName}, {seconds} s, {totals.FromApp} bytes to the browser, {totals.ToApp} to the app");
             return Results.Empty;
-        }).WithTags("apps").WithMetadata(new OpsRole(Roles.Operator))
+        }
+
+        g.MapGet("/apps/{id}/vnc", Relay).WithTags("apps").WithMetadata(new OpsRole(Roles.Operator))
           .WithSummary("WebSocket relay to the app's VNC display (RFB); authenticate with ?ticket= from POST …/vnc/ticket or Authorization: Bearer");
+        // The same over HTTP/2 (RFC 8441): browsers open a WebSocket with CONNECT when the server offers it.
+        // OpenAPI has no CONNECT operation, so the document shows the GET.
+        g.MapMethods("/apps/{id}/vnc", [HttpMethods.Connect], Relay).WithMetadata(new OpsRole(Roles.Operator)).ExcludeFromDescription();
     }
 }
 
