@@ -6,31 +6,39 @@ namespace Eve.Appliance.Controller.Ops.Vnc;
 
 /// <summary>
 /// Copies an RFB session between a browser's WebSocket (binary messages) and QEMU's VNC TCP
-/// socket, both ways, until either side ends; then closes the other. RFB is a byte stream, so
+/// socket, both ways, until either side ends; then ends the other cleanly. RFB is a byte stream, so
 /// message boundaries carry no meaning: each TCP read becomes one binary message.
+/// WebSocket calls get no cancellation token on purpose: cancelling one aborts the WebSocket without
+/// its close handshake. Sides are ended by shutting the TCP socket or by the close handshake instead.
 /// </summary>
 internal static class VncRelay
 {
     private const int BufferSize = 64 * 1024;
+    private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(5);
 
     public sealed record Totals(long ToApp, long FromApp);
 
     public static async Task<Totals> RunAsync(WebSocket ws, Socket vnc, CancellationToken ct)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var toApp = 0L;
         var fromApp = 0L;
         await using var stream = new NetworkStream(vnc, ownsSocket: false);
+        // The client went away or the controller is stopping: no handshake, just end both.
+        await using var abort = ct.Register(() =>
+        {
+            ws.Abort();
+            ShutDown(vnc);
+        });
         var up = Task.Run(async () =>
         {
             var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
             try
             {
-                while (!stop.IsCancellationRequested)
+                while (true)
                 {
-                    var r = await ws.ReceiveAsync(buffer.AsMemory(), stop.Token).ConfigureAwait(false);
-                    if (r.MessageType == WebSocketMessageType.Close) break;
-                    await stream.WriteAsync(buffer.AsMemory(0, r.Count), stop.Token).ConfigureAwait(false);
+                    var r = await ws.ReceiveAsync(buffer.AsMemory(), CancellationToken.None).ConfigureAwait(false);
+                    if (r.MessageType == WebSocketMessageType.Close) return;
+                    await stream.WriteAsync(buffer.AsMemory(0, r.Count), CancellationToken.None).ConfigureAwait(false);
                     toApp += r.Count;
                 }
             }
@@ -44,11 +52,11 @@ internal static class VncRelay
             var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
             try
             {
-                while (!stop.IsCancellationRequested)
+                while (true)
                 {
-                    var n = await stream.ReadAsync(buffer.AsMemory(), stop.Token).ConfigureAwait(false);
-                    if (n == 0) break;
-                    await ws.SendAsync(buffer.AsMemory(0, n), WebSocketMessageType.Binary, true, stop.Token).ConfigureAwait(false);
+                    var n = await stream.ReadAsync(buffer.AsMemory(), CancellationToken.None).ConfigureAwait(false);
+                    if (n == 0) return;
+                    await ws.SendAsync(buffer.AsMemory(0, n), WebSocketMessageType.Binary, true, CancellationToken.None).ConfigureAwait(false);
                     fromApp += n;
                 }
             }
@@ -57,21 +65,62 @@ internal static class VncRelay
                 ArrayPool<byte>.Shared.Return(buffer);
             }
         }, CancellationToken.None);
-        var first = await Task.WhenAny(up, down).ConfigureAwait(false);
-        var appEnded = first == down;
-        await stop.CancelAsync().ConfigureAwait(false);
-        try { await Task.WhenAll(up, down).ConfigureAwait(false); }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException or SocketException) { /* one side went away: that is the end */ }
-        if (ws.State is WebSocketState.Open or WebSocketState.CloseReceived)
+
+        if (await Task.WhenAny(up, down).ConfigureAwait(false) == up)
         {
-            try
-            {
-                using var closing = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await ws.CloseOutputAsync(appEnded ? WebSocketCloseStatus.EndpointUnavailable : WebSocketCloseStatus.NormalClosure,
-                    appEnded ? "the app's VNC server closed the connection" : "", closing.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException) { /* the browser is gone */ }
+            // The browser closed (or broke): end the VNC connection, then answer its close.
+            ShutDown(vnc);
+            await Quietly(down).ConfigureAwait(false);
+            await CloseAsync(ws, WebSocketCloseStatus.NormalClosure, "").ConfigureAwait(false);
+            await Quietly(up).ConfigureAwait(false);
+        }
+        else
+        {
+            // The app's VNC server closed: tell the browser why and wait briefly for its answer.
+            await Quietly(down).ConfigureAwait(false);
+            await CloseAsync(ws, WebSocketCloseStatus.EndpointUnavailable, "the app's VNC server closed the connection").ConfigureAwait(false);
+            if (await Task.WhenAny(up, Task.Delay(CloseWait, CancellationToken.None)).ConfigureAwait(false) != up) ws.Abort();
+            await Quietly(up).ConfigureAwait(false);
+            ShutDown(vnc);
         }
         return new Totals(toApp, fromApp);
+    }
+
+    private static async Task CloseAsync(WebSocket ws, WebSocketCloseStatus status, string why)
+    {
+        if (ws.State is not (WebSocketState.Open or WebSocketState.CloseReceived)) return;
+        try
+        {
+            using var limit = new CancellationTokenSource(CloseWait);
+            await ws.CloseOutputAsync(status, why, limit.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
+        {
+            // The browser is gone already.
+        }
+    }
+
+    private static async Task Quietly(Task side)
+    {
+        try
+        {
+            await side.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WebSocketException or IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // One side went away: that is how a session ends.
+        }
+    }
+
+    private static void ShutDown(Socket vnc)
+    {
+        try
+        {
+            vnc.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Already closed.
+        }
     }
 }
