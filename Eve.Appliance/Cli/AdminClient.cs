@@ -10,7 +10,7 @@ namespace Eve.Appliance.Cli;
 /// The operator CLI's way to the running controller: HTTP over DATA/run/admin.sock. Refusals come
 /// back as the controller's own words.
 /// </summary>
-internal sealed class AdminClient : IDisposable
+internal sealed partial class AdminClient : IDisposable
 {
     private readonly HttpClient _http;
 
@@ -73,10 +73,14 @@ internal sealed class AdminClient : IDisposable
         {
             throw inner;
         }
+        catch (Exception e) when (Remote != null && e is HttpRequestException or TaskCanceledException)
+        {
+            throw Unreachable(e);
+        }
         using (resp)
         {
             var text = await resp.Content.ReadAsStringAsync().ConfigureAwait(false);
-            if (!resp.IsSuccessStatusCode) throw new AdminRefusedException((int)resp.StatusCode, text.Trim());
+            if (!resp.IsSuccessStatusCode) throw Refused(resp, text);
             return text.Length == 0 ? null : JsonNode.Parse(text);
         }
     }

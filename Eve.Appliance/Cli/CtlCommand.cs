@@ -8,8 +8,7 @@ namespace Eve.Appliance.Cli;
 /// </summary>
 internal static class CtlCommand
 {
-    public const string Usage = """
-        ctl --data-dir DIR <command> [--json]
+    public const string Usage = CtlConnection.Usage + "\n" + """
           status                              controller address, device count, request counters
           onboard add --cert FILE [--serial S]...   allow an onboarding cert (serial '*' = any)
           onboard list
@@ -35,11 +34,12 @@ internal static class CtlCommand
 
     public static async Task<ExitCode> RunAsync(Args args, TextWriter stdout)
     {
-        var dataDir = Path.GetFullPath(args.Require("data-dir"));
         var json = args.Flag("json");
         var verb = args.Word(1, "ctl command (see `eve-appliance help`)");
-        using var client = new AdminClient(dataDir);
+        using var client = CtlConnection.Open(args);
         if (OpsCtl.Handles(verb, args)) return await OpsCtl.RunAsync(verb, args, client, stdout, json);
+        if (client.Remote != null)
+            throw new UsageException($"`ctl {verb}` uses the controller's local admin API: run it on the controller's host with --data-dir; over --server the operator API verbs work (see `eve-appliance help`)");
         JsonNode? result;
         switch (verb)
         {

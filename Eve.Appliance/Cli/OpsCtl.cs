@@ -5,7 +5,8 @@ namespace Eve.Appliance.Cli;
 /// <summary>
 /// `ctl` verbs for the typed objects, assignments, config versions and the audit log: a client of
 /// the operator REST API (/api/ops/v1) over the admin socket, where the socket's mode makes the
-/// caller the local admin.
+/// caller the local admin, or over the TLS listener with a token (`ctl --server … --token …`).
+/// Listings follow the API's pages to the end.
 /// </summary>
 internal static class OpsCtl
 {
@@ -83,9 +84,10 @@ internal static class OpsCtl
             case "config":
                 return await ConfigAsync(args, client, stdout, json);
             case "audit":
-                var q = Query(("actor", args.Get("actor")), ("kind", args.Get("kind")), ("object", args.Get("object")), ("since", args.Get("since")), ("limit", args.Get("limit")));
+                var q = Query(("actor", args.Get("actor")), ("kind", args.Get("kind")), ("object", args.Get("object")), ("since", args.Get("since")));
+                var max = args.Get("limit") is { } l ? PositiveNumber(l, "--limit") : int.MaxValue;
                 args.EnsureAllUsed();
-                result = await client.GetAsync($"{api}audit{q}");
+                result = await client.GetAllAsync($"{api}audit{q}", max: max);
                 if (!json) { Tables.Print(stdout, result, "at", "actor", "via", "action", "kind", "objectName", "status", "detail"); return ExitCode.Ok; }
                 break;
             case "operator":
@@ -113,7 +115,7 @@ internal static class OpsCtl
         {
             case "list":
                 args.EnsureAllUsed();
-                result = await client.GetAsync(root);
+                result = await client.GetAllAsync(root);
                 if (!json) { Tables.Print(stdout, result, columns); return ExitCode.Ok; }
                 break;
             case "show":
@@ -170,9 +172,11 @@ internal static class OpsCtl
     private static async Task<ExitCode> ImageAddAsync(string file, Args args, AdminClient client, TextWriter stdout, bool json)
     {
         args.EnsureAllUsed();
+        if (client.Remote != null)
+            throw new UsageException("`image add` copies a file on the controller's own host (local --data-dir only); over --server send the bytes with `image upload FILE --name N`");
         var blob = await client.PostAsync("admin/images", new { path = file });
         var sha = blob!["sha256"]!.GetValue<string>();
-        var objects = await client.GetAsync("api/ops/v1/images") as JsonArray ?? [];
+        var objects = await client.GetAllAsync("api/ops/v1/images");
         if (!objects.Any(o => o?["sha256"]?.GetValue<string>() == sha))
         {
             var name = Path.GetFileName(file);
@@ -192,7 +196,7 @@ internal static class OpsCtl
         {
             case "versions":
                 args.EnsureAllUsed();
-                var versions = await client.GetAsync($"api/ops/v1/devices/{device}/config/versions");
+                var versions = await client.GetAllAsync($"api/ops/v1/devices/{device}/config/versions");
                 if (json) stdout.WriteLine(versions?.ToJsonString(AdminClient.Json));
                 else Tables.Print(stdout, versions, "version", "source", "actor", "at", "contentHash");
                 return ExitCode.Ok;
@@ -225,7 +229,7 @@ internal static class OpsCtl
         {
             case "list":
                 args.EnsureAllUsed();
-                return await client.GetAsync("api/ops/v1/operators");
+                return await client.GetAllAsync("api/ops/v1/operators");
             case "add":
                 var name = args.Word(3, "NAME");
                 var role = args.Require("role");
@@ -243,7 +247,7 @@ internal static class OpsCtl
         {
             case "list":
                 args.EnsureAllUsed();
-                return await client.GetAsync("api/ops/v1/tokens");
+                return await client.GetAllAsync("api/ops/v1/tokens");
             case "create":
                 var name = args.Word(3, "NAME");
                 var body = new JsonObject { ["name"] = name, ["role"] = args.Require("role"), ["operator"] = args.Get("operator") };
@@ -276,6 +280,10 @@ internal static class OpsCtl
             return body;
         }
     }
+
+    private static int PositiveNumber(string text, string option) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n : throw new UsageException($"{option} '{text}': must be a whole number above 0");
 
     private static JsonArray Array(IReadOnlyList<string> values) => new(values.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray());
 

@@ -47,6 +47,9 @@ internal sealed class OpsHttp : IDisposable
         return http;
     }
 
+    /// <summary>The client itself, for tests that read headers or stream a body.</summary>
+    public HttpClient Client => _http;
+
     public async Task<(HttpStatusCode Status, JsonNode? Body)> SendAsync(HttpMethod method, string path, string? json = null)
     {
         using var req = new HttpRequestMessage(method, path);

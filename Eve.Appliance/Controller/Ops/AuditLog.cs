@@ -27,14 +27,13 @@ internal sealed class AuditLog(ControllerStore store, TimeProvider time)
     }
 
     /// <summary>Newest first, filtered by actor, kind, object (id or name) and time.</summary>
-    public IReadOnlyList<AuditEntry> Query(string? actor, string? kind, string? objectIdOrName, DateTime? since, int limit)
+    public IEnumerable<AuditEntry> Query(string? actor, string? kind, string? objectIdOrName, DateTime? since)
     {
         var q = _entries.Query();
         if (since is { } from) q = q.Where(e => e.At >= from);
         return q.OrderByDescending(e => e.Id).ToEnumerable()
             .Where(e => actor == null || e.Actor == actor)
             .Where(e => kind == null || e.Kind == kind)
-            .Where(e => objectIdOrName == null || e.ObjectId == objectIdOrName || e.ObjectName == objectIdOrName)
-            .Take(Math.Clamp(limit, 1, 10_000)).ToList();
+            .Where(e => objectIdOrName == null || e.ObjectId == objectIdOrName || e.ObjectName == objectIdOrName);
     }
 }

@@ -25,7 +25,7 @@ internal static class OpsAdminEndpoints
         g.MapGet("/whoami", (HttpContext c) => Results.Json(c.Identity(), OpsJson.Options)).WithTags("auth").Produces<OperatorIdentity>();
 
         var o = g.MapGroup("/operators").WithTags("operators").WithMetadata(new OpsRole(Roles.Admin));
-        o.MapGet("", () => Results.Json(operators.List().Select(View).ToList(), OpsJson.Options)).Produces<List<OperatorView>>();
+        o.MapGet("", (HttpContext c) => Paging.Page(c, operators.List().Select(View))).Produces<List<OperatorView>>().Paged();
         o.MapPost("", async (HttpContext c) =>
         {
             var req = await OpsJson.ReadAsync<OperatorAddRequest>(c.Request).ConfigureAwait(false);
@@ -42,8 +42,8 @@ internal static class OpsAdminEndpoints
         }).Accepts<CertAddRequest>("application/json").WithSummary("let a client certificate log in as this operator (TLS listener)");
 
         var t = g.MapGroup("/tokens").WithTags("tokens").WithMetadata(new OpsRole(Roles.Admin));
-        t.MapGet("", () => Results.Json(operators.Tokens().Select(x => new TokenView(x.Id, x.Operator, x.Role, x.Name, x.Kind, x.CreatedAt, x.ExpiresAt)).ToList(), OpsJson.Options))
-            .Produces<List<TokenView>>();
+        t.MapGet("", (HttpContext c) => Paging.Page(c, operators.Tokens().Select(x => new TokenView(x.Id, x.Operator, x.Role, x.Name, x.Kind, x.CreatedAt, x.ExpiresAt))))
+            .Produces<List<TokenView>>().Paged();
         t.MapPost("", async (HttpContext c) =>
         {
             var req = await OpsJson.ReadAsync<TokenRequest>(c.Request).ConfigureAwait(false);
@@ -61,9 +61,9 @@ internal static class OpsAdminEndpoints
             return Results.NoContent();
         });
 
-        g.MapGet("/audit", (string? actor, string? kind, string? @object, string? since, int? limit) =>
-            Results.Json(audit.Query(actor, kind, @object, SinceParser.Parse(since, time.GetUtcNow().UtcDateTime), limit ?? 200), OpsJson.Options))
-            .WithTags("audit").Produces<List<AuditEntry>>().WithSummary("who changed what, newest first; also refusals (400) and denials (401/403)");
+        g.MapGet("/audit", (string? actor, string? kind, string? @object, string? since, HttpContext c) =>
+            Paging.Page(c, audit.Query(actor, kind, @object, SinceParser.Parse(since, time.GetUtcNow().UtcDateTime))))
+            .WithTags("audit").Produces<List<AuditEntry>>().Paged().WithSummary("who changed what, newest first; also refusals (400) and denials (401/403)");
     }
 
     private static OperatorView View(OperatorDoc d) => new(d.Name, d.Role, d.PasswordHash != "", d.CertThumbprints, d.CreatedAt);

@@ -18,7 +18,7 @@ internal static class OpsDeviceEndpoints
     public static void MapDevices(this RouteGroupBuilder g, ObjectService svc, ConfigService configs, DeviceDirectory devices)
     {
         var d = g.MapGroup("/devices").WithTags("devices");
-        d.MapGet("", () => Results.Json(devices.All().Select(x => View(x, svc, configs)).ToList(), OpsJson.Options)).Produces<List<DeviceView>>();
+        d.MapGet("", (HttpContext c) => Paging.Page(c, devices.All().Select(x => View(x, svc, configs)))).Produces<List<DeviceView>>().Paged();
         d.MapGet("/{id}", (string id) => Results.Json(View(svc.Device(id), svc, configs), OpsJson.Options)).Produces<DeviceView>();
         d.MapGet("/{id}/assignment", (string id) => Results.Json(svc.GetAssignment(id), OpsJson.Options)).Produces<DeviceAssignment>()
             .WithSummary("what the device runs, by object id; mode objects (compiled), raw (a whole config was set or reverted) or none");
@@ -46,11 +46,11 @@ internal static class OpsDeviceEndpoints
             return Results.Json(new ConfigPublished(answer.Version, answer.Hash), OpsJson.Options);
         }).WithSummary("raw override: set a whole EdgeDevConfig; the device leaves the object model until its assignment is put again")
           .Accepts<JsonObject>("application/json").Produces<ConfigPublished>();
-        d.MapGet("/{id}/config/versions", (string id, bool? full) =>
+        d.MapGet("/{id}/config/versions", (string id, bool? full, HttpContext c) =>
         {
             var device = svc.Device(id);
-            return Results.Json(svc.History.Of(device.Id).Select(v => Version(v, full == true)).ToList(), OpsJson.Options);
-        }).WithSummary("every config version of the device, newest first (?full=true includes each config)").Produces<List<ConfigVersionView>>();
+            return Paging.Page(c, svc.History.Of(device.Id).Select(v => Version(v, full == true)));
+        }).WithSummary("every config version of the device, newest first (?full=true includes each config)").Produces<List<ConfigVersionView>>().Paged();
         d.MapGet("/{id}/config/versions/{version:int}", (string id, int version) =>
         {
             var device = svc.Device(id);

@@ -7,6 +7,8 @@ using Eve.Appliance.Controller.Devices;
 using Eve.Appliance.Controller.Images;
 using Eve.Appliance.Controller.LocalProfile;
 using Eve.Appliance.Controller.Objects;
+using Eve.Appliance.Controller.Ops.Logs;
+using Eve.Appliance.Controller.Ops.Vnc;
 using Eve.Appliance.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -44,6 +46,8 @@ internal sealed class OpsModule : IAsyncDisposable
         Options = options;
         Time = time;
         Lps = new LocalProfileService(store, time);
+        Tickets = new OpsTickets(time);
+        VncLocator = new VncLocator(Service, configs, devices, store);
         _loggers = loggers;
         FirstStart = Operators.Bootstrap();
         if (FirstStart != null && options.ShowFirstStartCredentials)
@@ -67,6 +71,11 @@ internal sealed class OpsModule : IAsyncDisposable
     public ControllerOptions Options { get; }
     public TimeProvider Time { get; }
     public LocalProfileService Lps { get; }
+    public OpsTickets Tickets { get; }
+    public VncLocator VncLocator { get; }
+
+    /// <summary>VNC consoles and log follows open now.</summary>
+    public OpsSessions Sessions { get; } = new();
 
     /// <summary>The built-in local profile server's address (with --lps-listen), after start.</summary>
     public Uri? LocalProfileUri => _lps?.Uri;
@@ -91,7 +100,11 @@ internal sealed class OpsModule : IAsyncDisposable
     /// <summary>Before Build: the OpenAPI document, and the TLS listener when --ops-listen is set.</summary>
     public void Configure(WebApplicationBuilder builder, X509Certificate2 serverCert)
     {
-        builder.Services.AddOpenApi("v1", o => o.ShouldInclude = d => d.RelativePath?.StartsWith("api/ops/", StringComparison.Ordinal) == true);
+        builder.Services.AddOpenApi("v1", o =>
+        {
+            o.ShouldInclude = d => d.RelativePath?.StartsWith("api/ops/", StringComparison.Ordinal) == true;
+            Paging.Document(o);
+        });
         if (Options.OpsListen is not { } listen) return;
         builder.WebHost.ConfigureKestrel(k => k.Listen(ParseEndpoint(listen), lo =>
         {
@@ -113,8 +126,9 @@ internal sealed class OpsModule : IAsyncDisposable
     {
         app.UseConsole();
         app.UseOpsErrors(_log, Audit);
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.UseRouting();
-        app.UseOpsAuth(Operators, Audit, _log);
+        app.UseOpsAuth(Operators, Tickets, Audit, _log);
         var g = app.MapGroup(OpsPipeline.Prefix);
         g.MapObjects(Service, Images);
         g.MapDevices(Service, Configs, Devices);
@@ -122,6 +136,9 @@ internal sealed class OpsModule : IAsyncDisposable
         g.MapDeviceStatus(admin, Service, Configs, Objects.Store, Audit);
         Backup.BackupEndpoints.MapBackup(g, Options.DataDir, Objects.Store, Audit, Time);
         g.MapLocalProfile(Lps, Audit);
+        g.MapVnc(VncLocator, Tickets, Audit, Sessions, Time, _log);
+        g.MapLogStream(Service, Objects.Store, Tickets, Sessions, Time);
+        app.MapNoVnc();
         // {documentName} is "v1", so the document is at /api/ops/v1/openapi.json.
         app.MapOpenApi("/api/ops/{documentName}/openapi.json").WithMetadata(new OpsRole(Roles.Viewer));
     }

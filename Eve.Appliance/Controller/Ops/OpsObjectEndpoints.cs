@@ -93,7 +93,7 @@ internal static class OpsObjectEndpoints
     {
         var kind = ObjectKind.Of<T>();
         var k = g.MapGroup("/" + kind.Path).WithTags(kind.Path);
-        k.MapGet("", (HttpContext c) => Results.Json(Redacted(svc.List<T>(), c.Identity()), OpsJson.Options)).WithSummary($"list {kind.Path}").Produces<List<T>>();
+        k.MapGet("", (HttpContext c) => Paging.Page(c, Redacted(svc.List<T>(), c.Identity()))).WithSummary($"list {kind.Path}, by name (paged)").Produces<List<T>>().Paged();
         k.MapGet("/{id}", (string id, HttpContext c) => Results.Json(Redacted([svc.Get<T>(id)], c.Identity())[0], OpsJson.Options))
             .WithSummary($"one {kind.Word} by id or name (secrets blanked for viewers)").Produces<T>();
         k.MapPost("", async (HttpContext c) =>

@@ -10,8 +10,9 @@ namespace Eve.Appliance.Controller.Ops;
 /// The operator API's middleware: errors as JSON ({error, problems[{field, rule}]}), and
 /// authentication + roles. On the admin unix socket a request without credentials is the local
 /// admin (the socket's file mode is the access control, as for the older /admin API); on the TCP
-/// listener every request needs a bearer token or a registered client certificate, and only
-/// /api/ops/ is reachable there.
+/// listener every request needs a bearer token, a registered client certificate or (for the GETs a
+/// browser cannot add a header to: WebSocket, EventSource) a one-use ticket, and only /api/ops/
+/// and the console's static /console/ are reachable there.
 /// </summary>
 internal static class OpsPipeline
 {
@@ -23,11 +24,16 @@ internal static class OpsPipeline
 
     private static bool IsUnixSocket(HttpContext c) => c.Connection.LocalIpAddress == null;
 
+    /// <summary>A GET, or a WebSocket over HTTP/2 (RFC 8441), which browsers open with CONNECT instead of GET.</summary>
+    private static bool IsRead(HttpContext c) =>
+        HttpMethods.IsGet(c.Request.Method) || (HttpMethods.IsConnect(c.Request.Method) && c.WebSockets.IsWebSocketRequest);
+
     public static void UseOpsErrors(this IApplicationBuilder app, ILogger log, AuditLog audit) => app.Use(async (c, next) =>
     {
         if (!c.Request.Path.StartsWithSegments(Prefix))
         {
-            if (!IsUnixSocket(c)) { c.Response.StatusCode = 404; return; }
+            // The console's static pages need no credentials (their API calls do).
+            if (!IsUnixSocket(c) && !c.Request.Path.StartsWithSegments("/console")) { c.Response.StatusCode = 404; return; }
             await next(c).ConfigureAwait(false);
             return;
         }
@@ -52,7 +58,7 @@ internal static class OpsPipeline
         }
     });
 
-    public static void UseOpsAuth(this IApplicationBuilder app, OperatorDirectory operators, AuditLog audit, ILogger log) => app.Use(async (c, next) =>
+    public static void UseOpsAuth(this IApplicationBuilder app, OperatorDirectory operators, OpsTickets tickets, AuditLog audit, ILogger log) => app.Use(async (c, next) =>
     {
         if (!c.Request.Path.StartsWithSegments(Prefix)) { await next(c).ConfigureAwait(false); return; }
         var meta = c.GetEndpoint()?.Metadata.GetMetadata<OpsRole>();
@@ -64,6 +70,8 @@ internal static class OpsPipeline
             who = operators.ByToken(header["Bearer ".Length..].Trim()) ?? Fail(out failure, "the bearer token is unknown, revoked or expired");
         else if (header.Length > 0)
             failure = "only Authorization: Bearer is understood";
+        else if (IsRead(c) && c.Request.Query.TryGetValue("ticket", out var ticket))
+            who = tickets.Redeem(ticket.ToString(), c.Request.Path.Value ?? "", out var why) ?? Fail(out failure, why);
         else if (await c.Connection.GetClientCertificateAsync(c.RequestAborted).ConfigureAwait(false) is { } cert)
             who = operators.ByCertificate(cert) ?? Fail(out failure, $"client certificate {cert.Subject} is not registered to an operator");
         else if (IsUnixSocket(c))
@@ -100,7 +108,7 @@ internal static class OpsPipeline
     /// <summary>Refused changes are audited too (reads are not: the log is of changes and denials).</summary>
     private static void Refused(HttpContext c, AuditLog audit, int status, string why)
     {
-        if (HttpMethods.IsGet(c.Request.Method)) return;
+        if (IsRead(c)) return;
         var who = c.Items.TryGetValue(IdentityKey, out var x) && x is OperatorIdentity id ? id : new OperatorIdentity("anonymous", "", "");
         audit.Record(who, "refused", "", "", "", status, $"{c.Request.Method} {c.Request.Path}: {why}");
     }
