@@ -36,7 +36,8 @@ internal static class ConsoleModule
             c.Response.Redirect(Prefix + "/");
             return;
         }
-        if (!path.StartsWithSegments(Prefix, out var rest))
+        // noVNC's files come from Debian's package on disk (Ops/Vnc/NoVncFiles), not from our resources.
+        if (!path.StartsWithSegments(Prefix, out var rest) || rest.StartsWithSegments("/novnc"))
         {
             await next(c).ConfigureAwait(false);
             return;

@@ -1,9 +1,19 @@
 // Apps: create one from images (and deploy it to a device), start/stop/restart/purge/delete, the
 // state each device reports (refreshed every few seconds), and the VNC console link.
-import { all, get, post, put, del, canWrite } from '../api.js';
+import { all, get, post, put, del, canWrite, session } from '../api.js';
 import { el, section, stateBadge, pagedTable, confirmAction, errorBox, showError, clearError } from '../ui.js';
 
 const REFRESH_MS = 3000;
+
+// A new tab starts with empty sessionStorage (target=_blank implies noopener), so the VNC page gets
+// the token in its fragment: never sent to the server, and vnc.js takes it out of the address bar.
+function vncLink(app) {
+  const href = `/console/vnc.html?app=${encodeURIComponent(app.id)}`;
+  return el('a', {
+    href, target: '_blank', rel: 'noopener',
+    onclick: (e) => { e.preventDefault(); window.open(`${href}#token=${encodeURIComponent(session()?.token ?? '')}`, '_blank', 'noopener'); },
+  }, 'console');
+}
 
 function imageSelect(name, images, optional) {
   return el('select', { name }, optional ? el('option', { value: '' }, '— none —') : el('option', { value: '' }, '— choose an image —'),
@@ -111,7 +121,7 @@ export default function apps(view) {
     { title: 'CPUs', cell: (a) => String(a.cpus) },
     { title: 'Memory', cell: (a) => `${a.memoryMb} MB` },
     { title: 'Images', cell: (a) => a.images.map((i) => i.target).join(', ') },
-    { title: 'Console', cell: (a) => (a.vnc ? el('a', { href: `/console/vnc.html?app=${encodeURIComponent(a.id)}`, target: '_blank', rel: 'noopener' }, 'console') : '—') },
+    { title: 'Console', cell: (a) => (a.vnc ? vncLink(a) : '—') },
   ];
   if (canWrite()) {
     columns.push({
