@@ -88,9 +88,8 @@ internal sealed class DhcpcdClient(IProcessRunner runner, string netns, string r
             }
             await WaitGoneAsync(pid, ct).ConfigureAwait(false);
         }
-        File.Delete(pidFile);
-        foreach (var family in new[] { "lease4", "lease6" })
-            File.Delete(Path.Combine(runDir, $"{family}-{ifName}"));
+        foreach (var file in new[] { pidFile, Path.Combine(runDir, $"lease4-{ifName}"), Path.Combine(runDir, $"lease6-{ifName}") })
+            if (File.Exists(file)) File.Delete(file);
     }
 
     /// <summary>Every dhcpcd this client started in <c>RUN</c>, by the pid files they wrote.</summary>

@@ -35,9 +35,9 @@ internal sealed class LpsNetworkClient(ConnectivityDriver driver, HttpClient htt
         if (string.IsNullOrWhiteSpace(server)) return null;
         var text = server.Contains("://", StringComparison.Ordinal) ? server : "http://" + server;
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri)) return null;
-        var explicitPort = server.Contains("://", StringComparison.Ordinal)
-            ? uri.Authority.Contains(':', StringComparison.Ordinal) && !uri.Authority.EndsWith(']')
-            : server.TrimEnd('/').LastIndexOf(':') > server.LastIndexOf(']');
+        var authority = text[(text.IndexOf("://", StringComparison.Ordinal) + 3)..].Split('/')[0];
+        authority = authority[(authority.LastIndexOf('@') + 1)..];
+        var explicitPort = authority.LastIndexOf(':') > authority.LastIndexOf(']');
         return explicitPort ? uri : new UriBuilder(uri) { Port = 8888 }.Uri;
     }
 
