@@ -1,5 +1,6 @@
 using Eve.Appliance.Agent.Connectivity;
 using Eve.Appliance.Platform.Net;
+using Eve.Appliance.Tests.Support;
 
 namespace Eve.Appliance.Tests.Agent.Connectivity;
 

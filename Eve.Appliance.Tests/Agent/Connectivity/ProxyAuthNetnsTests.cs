@@ -4,6 +4,7 @@ using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Eve.Appliance.Agent.Connectivity;
 using Eve.Appliance.Platform.Net;
+using Eve.Appliance.Tests.Support;
 
 namespace Eve.Appliance.Tests.Agent.Connectivity;
 
@@ -23,14 +24,14 @@ public sealed class ProxyAuthNetnsTests
         var n = lab.N;
         var proxyAddr = $"10.98.{n}.1";
         var conf = Path.Combine(lab.Dir, "tinyproxy.conf");
-        await File.WriteAllTextAsync(conf, $"Port 8888\nListen {proxyAddr}\nAllow 10.98.{n}.0/24\nTimeout 30\nLogLevel Info\nBasicAuth alice s3cr%t\n");
+        await File.WriteAllTextAsync(conf, $"Port 8888\nListen {proxyAddr}\nAllow 10.98.{n}.0/24\nTimeout 30\nLogLevel Info\nBasicAuth alice s3cret\n");
         lab.Net.Start(lab.Upstream, "tinyproxy", "-d", "-c", conf);
         var runDir = Path.Combine(lab.Dir, "run");
         var applier = new NetnsDpcApplier(new IpLinkClient(lab.Net.Runner), lab.Net.Runner, lab.Device, runDir);
         var tester = lab.NewTester();
         try
         {
-            var right = Dpc(new DpcProxy([new DpcProxyServer("http", $"alice:s3cr%25t@{proxyAddr}", 8888)], null, null, null));
+            var right = Dpc(new DpcProxy([new DpcProxyServer("http", $"alice:s3cret@{proxyAddr}", 8888)], null, null, null));
             await applier.ApplyAsync(right, default);
             var r = await TestFor(tester, right, 30);
             Assert.That(r.Ok, Is.True, r.Detail);

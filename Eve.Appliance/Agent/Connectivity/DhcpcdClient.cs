@@ -40,7 +40,9 @@ internal sealed class DhcpcdClient(IProcessRunner runner, string netns, string r
         var log = Path.Combine(dir, "dhcpcd.log");
         string[] dhcpcd =
         [
-            Binary, "-b", "-q", "-t", "0", "-f", "/dev/null", "-c", hook, "-j", log,
+            // -L -A: no IPv4 link-local address when DHCPv4 is absent, no ARP probe of the offered
+            // address (seconds per lease; the DPC test finds a conflict anyway).
+            Binary, "-b", "-q", "-t", "0", "-L", "-A", "-f", "/dev/null", "-c", hook, "-j", log,
             "-m", metric.ToString(CultureInfo.InvariantCulture),
             // Option 252 is the WPAD URL; the rest are what the port test and the resolver need.
             "-o", "domain_name_servers", "-o", "domain_name", "-o", "domain_search", "-o", "wpad_url",
@@ -72,8 +74,10 @@ internal sealed class DhcpcdClient(IProcessRunner runner, string netns, string r
     public async Task StopAsync(string ifName, CancellationToken ct)
     {
         var pidFile = PidFile(ifName);
+        // dhcpcd holds a lock on its pid file, which .NET's own file reading honours (and fails on): cat does not.
         if (File.Exists(pidFile)
-            && int.TryParse((await File.ReadAllTextAsync(pidFile, ct).ConfigureAwait(false)).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+            && await runner.RunAsync("cat", [pidFile], check: false, ct: ct).ConfigureAwait(false) is { ExitCode: 0 } read
+            && int.TryParse(read.Stdout.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
             && await IsOursAsync(pid, ifName, ct).ConfigureAwait(false))
         {
             try
