@@ -63,6 +63,10 @@ internal sealed class PortConnectivityCheck(IProcessRunner runner, string netns,
                 // Through a proxy an error status is usually the proxy's own ("Unable to connect"), not the controller's.
                 if ((int)resp.StatusCode == 407)
                     return (Fail(port, up, addrs, routers, dns, domain, proxy.Description, $"{string.Join("; ", notes)}; /ping{via}: {PortHttp.ProxyAuthWords}"), proxy);
+                // tinyproxy, for one, answers 407 first and 401 to credentials it does not accept.
+                if ((int)resp.StatusCode == 401 && via != "" && proxy.HasCredentials)
+                    return (Fail(port, up, addrs, routers, dns, domain, proxy.Description,
+                        $"{string.Join("; ", notes)}; /ping{via}: {PortHttp.ProxyAuthWords} (it answered 401 Unauthorized to the ones we sent)"), proxy);
                 if (!resp.IsSuccessStatusCode)
                     return (Fail(port, up, addrs, routers, dns, domain, proxy.Description,
                         $"{string.Join("; ", notes)}; /ping{via} answered {(int)resp.StatusCode} {resp.ReasonPhrase}{(via != "" ? " (the proxy cannot reach the controller?)" : "")}"), proxy);
