@@ -61,6 +61,11 @@ public sealed class DhcpcdNetnsTests
             await applier.StopAsync(default);
         }
         Assert.That(Directory.GetFiles(runDir, "*.pid", SearchOption.AllDirectories), Is.Empty, "every dhcpcd stopped by its pid");
+        var deviceNs = (await lab.Net.ExecAsync(lab.Upstream, "stat", "-L", "-c", "%i", $"/run/netns/{lab.Device}")).Stdout.Trim();
+        var left = Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _))
+            .Where(d => { try { return new FileInfo(Path.Combine(d, "ns", "net")).LinkTarget == $"net:[{deviceNs}]"; } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; } })
+            .Select(Path.GetFileName).ToList();
+        Assert.That(left, Is.Empty, "no dhcpcd helper left behind in the device namespace");
         Assert.That(File.Exists(Path.Combine(runDir, "lease4-eth1")), Is.False, "the lease files go with their dhcpcd");
     }
 

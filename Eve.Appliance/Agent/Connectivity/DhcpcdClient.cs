@@ -42,7 +42,7 @@ internal sealed class DhcpcdClient(IProcessRunner runner, string netns, string r
         [
             // -L -A: no IPv4 link-local address when DHCPv4 is absent, no ARP probe of the offered
             // address (seconds per lease; the DPC test finds a conflict anyway).
-            Binary, "-b", "-q", "-t", "0", "-L", "-A", "-f", "/dev/null", "-c", hook, "-j", log,
+            Binary, "-b", "-q", "-t", "0", "-L", "-A", "-f", WriteConfig(), "-c", hook, "-j", log,
             "-m", metric.ToString(CultureInfo.InvariantCulture),
             // Option 252 is the WPAD URL; the rest are what the port test and the resolver need.
             "-o", "domain_name_servers", "-o", "domain_name", "-o", "domain_search", "-o", "wpad_url",
@@ -80,17 +80,16 @@ internal sealed class DhcpcdClient(IProcessRunner runner, string netns, string r
             && int.TryParse(read.Stdout.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
             && await IsOursAsync(pid, ifName, ct).ConfigureAwait(false))
         {
-            try
-            {
-                using var p = System.Diagnostics.Process.GetProcessById(pid);
-                // SIGTERM: dhcpcd stops its privilege-separated helpers and removes what it configured.
-                p.Kill(entireProcessTree: false);
-            }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
-            {
-                // Already gone.
-            }
+            // SIGTERM (not .NET's Kill, which is SIGKILL): dhcpcd then stops its privilege-separated
+            // helpers itself. Whatever is still left of its session after that is killed too — they
+            // would otherwise live on, orphaned, in a namespace nobody uses any more.
+            await runner.RunAsync("kill", ["-TERM", pid.ToString(CultureInfo.InvariantCulture)], check: false, ct: ct).ConfigureAwait(false);
             await WaitGoneAsync(pid, ct).ConfigureAwait(false);
+            foreach (var helper in SessionMembers(pid))
+            {
+                await runner.RunAsync("kill", ["-KILL", helper.ToString(CultureInfo.InvariantCulture)], check: false, ct: ct).ConfigureAwait(false);
+                await WaitGoneAsync(helper, ct).ConfigureAwait(false);
+            }
         }
         foreach (var file in new[] { pidFile, Path.Combine(runDir, $"lease4-{ifName}"), Path.Combine(runDir, $"lease6-{ifName}") })
             if (File.Exists(file)) File.Delete(file);
@@ -125,6 +124,30 @@ internal sealed class DhcpcdClient(IProcessRunner runner, string netns, string r
         return ns != null && inode.ExitCode == 0 && ns == $"net:[{inode.Stdout.Trim()}]";
     }
 
+    /// <summary>Processes whose session is <paramref name="leader"/>'s (dhcpcd calls setsid when it goes
+    /// to the background, so its helpers share the daemon's pid as session id).</summary>
+    private static List<int> SessionMembers(int leader)
+    {
+        var result = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid == leader) continue;
+            try
+            {
+                // /proc/PID/stat: "pid (comm) state ppid pgrp session …"; comm may hold spaces, hence after ')'.
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (f.Length > 3 && f[3] == leader.ToString(CultureInfo.InvariantCulture) && stat.Contains("(dhcpcd)", StringComparison.Ordinal))
+                    result.Add(pid);
+            }
+            catch (IOException)
+            {
+                // Gone meanwhile.
+            }
+        }
+        return result;
+    }
+
     /// <summary>The daemon is not our child, and where PID 1 does not reap, it stays a zombie forever —
     /// which waiting on the process would never see end. Gone or zombie means stopped.</summary>
     private static async Task WaitGoneAsync(int pid, CancellationToken ct)
@@ -155,6 +178,16 @@ internal sealed class DhcpcdClient(IProcessRunner runner, string netns, string r
         {
             return "";
         }
+    }
+
+    /// <summary>No random start delay and no REBOOT phase with an old lease (straight to DISCOVER): a port
+    /// being (re)applied gets its lease in about a second from a server that answers.</summary>
+    private string WriteConfig()
+    {
+        Directory.CreateDirectory(runDir);
+        var path = Path.Combine(runDir, "dhcpcd.conf");
+        File.WriteAllText(path, "# written by eve-appliance (connectivity): options that have no command-line switch\nnodelay\nreboot 0\n");
+        return path;
     }
 
     /// <summary>dhcpcd's hook: what a lease says, per family, as <c>key=value</c> lines written atomically
