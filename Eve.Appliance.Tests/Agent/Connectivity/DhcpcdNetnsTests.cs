@@ -111,13 +111,14 @@ public sealed class DhcpcdNetnsTests
         var args = new List<string>
         {
             "-k", "-C", "/dev/null", "--port=53", "--interface=up1", "--bind-interfaces", "--except-interface=lo",
-            "--no-resolv", "--no-hosts", $"--domain={ConnectivityLab.Domain}", "--enable-ra",
+            "--no-resolv", $"--domain={ConnectivityLab.Domain}", "--enable-ra",
             $"--dhcp-range=fd97:{n}::100,fd97:{n}::1ff,64,1h", $"--dhcp-option=option6:dns-server,[fd97:{n}::1]",
             $"--host-record=ctl6.{ConnectivityLab.Domain},fd96:{n}::1", $"--host-record=ctl.{ConnectivityLab.Domain},10.96.{n}.1",
             $"--pid-file={lab.Dir}/dnsmasq6.pid", $"--dhcp-leasefile={lab.Dir}/dnsmasq6.leases",
         };
         if (withV4) args.Add($"--dhcp-range=10.97.{n}.100,10.97.{n}.150,255.255.255.0,1h");
         lab.Net.Start(lab.Upstream, "dnsmasq", [.. args]);
+        // /etc/hosts stays on: the port test's DNS probe asks for localhost.
         // dnsmasq binds once its addresses are no longer tentative (DAD takes ~1-2 s).
         await Eventually.WaitAsync(async () => (await lab.Net.TryExecAsync(lab.Upstream, "sh", "-c", "ss -lun | grep -q ':53 '")).ExitCode == 0,
             "dnsmasq listening on up1", 30);

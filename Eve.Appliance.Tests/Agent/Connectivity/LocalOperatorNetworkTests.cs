@@ -40,7 +40,7 @@ public sealed class LocalOperatorNetworkTests
             var fromController = new DevicePortConfig(DevicePortConfig.ControllerKey, DateTimeOffset.UtcNow,
                 [new DpcPort("eth0", "uplink", true, 0, Dhcp: true, AllowLocalModifications: true), new DpcPort("eth1", "backup", true, 1, Dhcp: true)]);
             driver.Post(new DpcEvent.Received(fromController));
-            await ConnectivityLab.WaitForAsync(driver, s => s.Current is { Key: "zedagent", WasWorking: true }, "the controller's DPC working");
+            await ConnectivityLab.WaitForAsync(driver, s => s.Current is { Key: "zedagent", WasWorking: true }, "the controller's DPC working", 120);
 
             // The device reaches the LPS through its ports, as the agent does.
             var transport = new ControllerTransport(lab.Device, runDir, TimeProvider.System) { PortTimeout = TimeSpan.FromSeconds(3) };
@@ -68,7 +68,7 @@ public sealed class LocalOperatorNetworkTests
             ];
             service.Put(state, who, audit);
             await client.RoundAsync(default);
-            var s = await ConnectivityLab.WaitForAsync(driver, s => s.Current is { Key: "lps", WasWorking: true }, "the local operator's DPC working");
+            var s = await ConnectivityLab.WaitForAsync(driver, s => s.Current is { Key: "lps", WasWorking: true }, "the local operator's DPC working", 120);
             Assert.That(s.List.Select(d => d.Key), Is.EqualTo(new[] { "lps", "zedagent", "lastresort" }), "lps just above the controller's DPC it came from");
             Assert.That(await lab.AddressesAsync("eth0"), Does.Contain($"10.98.{n}.60/24"));
             Assert.That(s.Current!.Ports.Single(p => p.IfName == "eth1").Dhcp, Is.True, "eth1 does not allow local modifications: kept");
@@ -81,7 +81,7 @@ public sealed class LocalOperatorNetworkTests
             await client.RoundAsync(default);
             s = await ConnectivityLab.WaitForAsync(driver,
                 s => s.Phase == DpcPhase.Stable && s.Current is { Key: "zedagent", WasWorking: true } && s.List.Any(d => d.Key == "lps" && d.LastFailed != null),
-                "fallback from the broken local config to the controller's");
+                "fallback from the broken local config to the controller's", 120);
             Assert.That(s.LastError, Does.StartWith("lps@").And.Contain("eth0"));
             await client.RoundAsync(default);
             report = NetworkInfo.Parser.ParseFrom(service.Reports().Single(r => r.Endpoint == "network").Message);
@@ -97,7 +97,7 @@ public sealed class LocalOperatorNetworkTests
             state.Network = null;
             service.Put(state, who, audit);
             await client.RoundAsync(default);
-            s = await ConnectivityLab.WaitForAsync(driver, s => !s.List.Any(d => d.Key == "lps") && s.Current is { Key: "zedagent" }, "local config withdrawn");
+            s = await ConnectivityLab.WaitForAsync(driver, s => !s.List.Any(d => d.Key == "lps") && s.Current is { Key: "zedagent" }, "local config withdrawn", 120);
             Assert.That(new DpcListStore(lab.PersistDir).Load().Dpcs.Any(d => d.Key == "lps"), Is.False);
         }
         finally
