@@ -27,6 +27,8 @@ internal static class OpsCtl
           audit [--actor A] [--kind K] [--object O] [--since T] [--limit N]
           operator list | add NAME --role R [--password-file F]
           token list | create NAME --role R [--operator O] [--hours H] | revoke ID
+          local-profile get | set FILE.json   the built-in local profile server's state (network: the local
+                                              operator's port configs, applied where the controller allows)
         """;
 
     private static readonly Dictionary<string, (string Path, string[] Columns)> Kinds = new(StringComparer.Ordinal)
@@ -44,7 +46,7 @@ internal static class OpsCtl
 
     public static bool Handles(string verb, Args args) =>
         Kinds.ContainsKey(verb)
-        || verb is "assign" or "assignment" or "audit" or "operator" or "token"
+        || verb is "assign" or "assignment" or "audit" or "operator" or "token" or "local-profile"
         || (verb == "config" && args.Positional.ElementAtOrDefault(2) is "versions" or "diff" or "revert");
 
     public static async Task<ExitCode> RunAsync(string verb, Args args, AdminClient client, TextWriter stdout, bool json)
@@ -83,6 +85,15 @@ internal static class OpsCtl
                 break;
             case "config":
                 return await ConfigAsync(args, client, stdout, json);
+            case "local-profile" when args.Word(2, "local-profile verb (get, set)") == "get":
+                args.EnsureAllUsed();
+                result = await client.GetAsync($"{api}local-profile");
+                break;
+            case "local-profile" when args.Word(2, "local-profile verb (get, set)") == "set":
+                var stateFile = args.Word(3, "FILE.json");
+                args.EnsureAllUsed();
+                result = await client.PutTextAsync($"{api}local-profile", await File.ReadAllTextAsync(stateFile));
+                break;
             case "audit":
                 var q = Query(("actor", args.Get("actor")), ("kind", args.Get("kind")), ("object", args.Get("object")), ("since", args.Get("since")));
                 var max = args.Get("limit") is { } l ? PositiveNumber(l, "--limit") : int.MaxValue;

@@ -59,7 +59,7 @@ public sealed class ConnectivityAgentTests
             await Eventually.WaitAsync(() => subsystem.Latest is { } sa && sa.Status[(int)sa.CurrentIndex] is { Key: "zedagent" } s && s.Ports.Count == 2 && s.LastSucceeded != null,
                 "the controller's two-port DPC in use");
             var v6 = await Eventually.WaitAsync(async () =>
-                (await new Eve.Appliance.Agent.Connectivity.PortProbe(lab.Net.Runner, lab.Device, ConnectivitySubsystem.RunDir(lab.PersistDir), null, null, null, TimeSpan.FromSeconds(2), TimeProvider.System)
+                (await new Eve.Appliance.Agent.Connectivity.PortConnectivityCheck(lab.Net.Runner, lab.Device, ConnectivitySubsystem.RunDir(lab.PersistDir), null, null, null, TimeSpan.FromSeconds(2), TimeProvider.System)
                     .AddressesAsync("eth1", default)).FirstOrDefault(a => a.StartsWith($"fd00:{n}:", StringComparison.Ordinal)), "SLAAC address on eth1");
 
             // Cut eth0 mid-run: polls keep succeeding, through eth1.
@@ -121,7 +121,7 @@ public sealed class ConnectivityAgentTests
             await new NetnsDpcApplier(new Eve.Appliance.Platform.Net.IpLinkClient(lab.Net.Runner), lab.Net.Runner, lab.Device,
                 ConnectivitySubsystem.RunDir(lab.PersistDir)).StopAsync(default);
         }
-        Assert.That(Directory.GetFiles(ConnectivitySubsystem.RunDir(lab.PersistDir), "*.pid"), Is.Empty, "every udhcpc stopped by its pid");
+        Assert.That(Directory.GetFiles(ConnectivitySubsystem.RunDir(lab.PersistDir), "*.pid", SearchOption.AllDirectories), Is.Empty, "every dhcpcd stopped by its pid");
     }
 
     private static void AddPort(EdgeDevConfig config, string ifName)

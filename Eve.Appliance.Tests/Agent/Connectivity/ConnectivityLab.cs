@@ -97,11 +97,11 @@ internal sealed class ConnectivityLab : IAsyncDisposable
         return (driver, applier);
     }
 
-    /// <summary>Waits (up to 30 s, a safety net rather than a timing assertion) for a driver state.</summary>
-    public static async Task<DpcManagerState> WaitForAsync(ConnectivityDriver driver, Func<DpcManagerState, bool> condition, string what)
+    /// <summary>Waits (up to <paramref name="seconds"/>, a safety net rather than a timing assertion) for a driver state.</summary>
+    public static async Task<DpcManagerState> WaitForAsync(ConnectivityDriver driver, Func<DpcManagerState, bool> condition, string what, double seconds = 30)
     {
         var sw = Stopwatch.StartNew();
-        while (sw.Elapsed < TimeSpan.FromSeconds(30))
+        while (sw.Elapsed < TimeSpan.FromSeconds(seconds))
         {
             var s = driver.State;
             if (condition(s)) return s;

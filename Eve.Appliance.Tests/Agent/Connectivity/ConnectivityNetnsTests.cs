@@ -3,7 +3,7 @@ using Eve.Appliance.Agent.Connectivity;
 
 namespace Eve.Appliance.Tests.Agent.Connectivity;
 
-/// <summary>The DPC driver with the real applier (udhcpc, ip) and tester (curl to /ping) in namespaces.</summary>
+/// <summary>The DPC driver with the real applier (dhcpcd, ip) and tester (curl to /ping) in namespaces.</summary>
 [TestFixture]
 [Parallelizable(ParallelScope.All)]
 public sealed class ConnectivityNetnsTests
@@ -44,7 +44,7 @@ public sealed class ConnectivityNetnsTests
             await run.ContinueWith(_ => { }, TaskScheduler.Default);
             await applier.StopAsync(default);
         }
-        Assert.That(Directory.GetFiles(Path.Combine(lab.Dir, "run"), "*.pid"), Is.Empty, "every udhcpc stopped by its pid");
+        Assert.That(Directory.GetFiles(Path.Combine(lab.Dir, "run"), "*.pid", SearchOption.AllDirectories), Is.Empty, "every dhcpcd stopped by its pid");
     }
 
     [Test]

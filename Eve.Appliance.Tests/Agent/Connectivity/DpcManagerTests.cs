@@ -42,6 +42,24 @@ public sealed class DpcManagerTests
     }
 
     [Test]
+    public void LocalOperatorDpcWorking_KeepsTheControllersUnderIt_RemovedInUse_ReappliesTheBestLeft()
+    {
+        var m = new DpcManager(Timers);
+        var (s, _) = Working(m, Dhcp("zedagent", 1));
+        (s, var a) = m.Handle(s, new DpcEvent.Received(Static("lps", 2, "10.0.0.1")), T0.AddMinutes(2));
+        (s, _) = m.Handle(s, new DpcEvent.TestFinished(TestOf(a).Attempt, true, null), T0.AddMinutes(2));
+        Assert.That(s.List.Select(d => d.Key), Is.EqualTo(new[] { "lps", "zedagent" }), "the controller's DPC is the local one's base: not pruned");
+        Assert.That(s.Current!.Key, Is.EqualTo("lps"));
+
+        (s, a) = m.Handle(s, new DpcEvent.Removed("lps"), T0.AddMinutes(3));
+        Assert.That(s.List.Select(d => d.Key), Is.EqualTo(new[] { "zedagent" }));
+        Assert.That(a.OfType<DpcAction.Apply>().Single().Dpc.Key, Is.EqualTo("zedagent"), "what was in use left: the best left is applied");
+        Assert.That(a, Has.Some.TypeOf<DpcAction.Persist>());
+        (s, a) = m.Handle(s, new DpcEvent.Removed("lps"), T0.AddMinutes(3));
+        Assert.That(a, Is.Empty, "removing what is not there changes nothing");
+    }
+
+    [Test]
     public void FailedNewDpc_FallsBackToLastWorking_AndKeepsError()
     {
         var m = new DpcManager(Timers);

@@ -48,7 +48,8 @@ public sealed class LocalProfileServerTests
         var dev = LocalDevCmd.Parser.ParseFrom((await PostAsync(http, "devinfo", new LocalDevInfo { DeviceUuid = bed.DeviceId, LastCmdTimestamp = 3 })).Body);
         Assert.That((dev.Command, dev.Timestamp, dev.ServerToken), Is.EqualTo((LocalDevCmd.Types.Command.GracefulReboot, 7UL, Token)));
         Assert.That((await PostAsync(http, "location", new ZInfoLocation { Latitude = 52.1, Longitude = 4.3 })).Status, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That((await PostAsync(http, "network", new NetworkInfo())).Status, Is.EqualTo(HttpStatusCode.NoContent));
+        // No local network config set: 404, which per PROFILE.md makes devices revert any they had.
+        Assert.That((await PostAsync(http, "network", new NetworkInfo())).Status, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That((await PostAsync(http, "appbootinfo", new AppBootInfoList())).Status, Is.EqualTo(HttpStatusCode.NoContent));
         using (var garbage = new ByteArrayContent([0x0a, 0xff]))
             Assert.That((await http.PostAsync("/api/v1/devinfo", garbage)).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));

@@ -22,4 +22,7 @@ internal sealed record ConnectivityOptions
     public string? UsbImage { get; init; }
 
     public DpcTimers Timers { get; init; } = new();
+
+    /// <summary>How often the local profile server's network endpoint is asked (EVE: every minute).</summary>
+    public TimeSpan LpsInterval { get; init; } = TimeSpan.FromMinutes(1);
 }

@@ -103,6 +103,12 @@ internal sealed class ConnectivitySubsystem(ConnectivityOptions options) : IAgen
             }
             context.Reports.DeviceInfoChanged();
         };
+        // The local operator's network config (EVE's LPS network endpoint), reached through the ports.
+        var lpsHandler = new System.Net.Http.SocketsHttpHandler();
+        Transport?.ConfigureDirect(lpsHandler);
+        using var lpsHttp = new HttpClient(lpsHandler) { Timeout = TimeSpan.FromSeconds(30) };
+        var lps = new LpsNetworkClient(driver, lpsHttp, () => tester.Ports, context.Time, logger) { Interval = options.LpsInterval };
+        var lpsLoop = Task.Run(() => lps.RunAsync(ct), ct);
         var configs = Task.Run(async () =>
         {
             await foreach (var desired in context.Hub.Subscribe().ReadAllAsync(ct))
@@ -116,8 +122,10 @@ internal sealed class ConnectivitySubsystem(ConnectivityOptions options) : IAgen
                     logger.LogInformation("port timers: test duration {D} s, interval {I} s, better interval {B} s, timeout {T} s",
                         timers.TestDuration.TotalSeconds, timers.TestInterval.TotalSeconds, timers.TestBetterInterval.TotalSeconds, timers.PortTimeout.TotalSeconds);
                 }
-                if (DpcSources.FromController(desired.Config, desired.AppliedAt) is { } dpc)
+                var fromController = DpcSources.FromController(desired.Config, desired.AppliedAt);
+                if (fromController is { } dpc)
                     driver.Post(new DpcEvent.Received(dpc));
+                lps.Update(desired.Config.LocalProfileServer, desired.Config.ProfileServerToken, fromController);
             }
         }, ct);
         try
@@ -128,6 +136,7 @@ internal sealed class ConnectivitySubsystem(ConnectivityOptions options) : IAgen
         {
             await applier.StopAsync(CancellationToken.None);
             await configs.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            await lpsLoop.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
         }
     }
 }

@@ -50,6 +50,28 @@ internal sealed class ControllerTransport(string netns, string runDir, TimeProvi
         handler.Proxy = new TransportProxy(this);
         // Short-lived pooled connections: after a failover the client comes back to the cheaper port.
         handler.PooledConnectionLifetime = TimeSpan.FromMinutes(1);
+        // A TLS-intercepting proxy re-signs the controller's certificate with its own CA: that CA is
+        // trusted only when the DPC in use names it (proxyCertPEM); the controller's own roots as before.
+        var own = handler.SslOptions.RemoteCertificateValidationCallback;
+        handler.SslOptions.RemoteCertificateValidationCallback = (sender, cert, chain, errors) =>
+            (ProxyCas() is { Count: > 0 } cas && PortHttp.ChainsTo(cert, errors, cas))
+            || (own != null ? own(sender, cert, chain, errors) : errors == System.Net.Security.SslPolicyErrors.None);
+    }
+
+    /// <summary>For local servers (the LPS): connections through the DPC's ports, never through a proxy.</summary>
+    public void ConfigureDirect(SocketsHttpHandler handler)
+    {
+        handler.ConnectCallback = ConnectAsync;
+        handler.UseProxy = false;
+    }
+
+    /// <summary>The proxy CA certificates of the management ports of the DPC in use.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2Collection ProxyCas()
+    {
+        var all = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        foreach (var port in _dpc?.Ports.Where(p => p.IsMgmt) ?? [])
+            all.AddRange(ProxyOf(port.IfName).CaCertificates);
+        return all;
     }
 
     /// <summary>The management ports in the order the next connection tries them.</summary>
@@ -100,11 +122,18 @@ internal sealed class ControllerTransport(string netns, string runDir, TimeProvi
     /// <summary>The proxy of the port the next connection will most likely use.</summary>
     private sealed class TransportProxy(ControllerTransport transport) : IWebProxy
     {
-        public ICredentials? Credentials { get; set; }
+        public ICredentials? Credentials { get; set; } = new PortCredentials(transport);
 
         public Uri? GetProxy(Uri destination) =>
             transport.OrderedPorts(advance: false) is [var first, ..] ? transport.ProxyOf(first.IfName).ProxyFor(destination) : null;
 
         public bool IsBypassed(Uri host) => GetProxy(host) == null;
+    }
+
+    /// <summary>Answers a proxy's 407 with the credentials of whichever port's proxy is at that address.</summary>
+    private sealed class PortCredentials(ControllerTransport transport) : ICredentials
+    {
+        public NetworkCredential? GetCredential(Uri uri, string authType) =>
+            transport.OrderedPorts(advance: false).Select(p => transport.ProxyOf(p.IfName).CredentialFor(uri)).FirstOrDefault(c => c != null);
     }
 }

@@ -13,6 +13,8 @@ internal sealed record DevicePortConfig(
     public const string OverrideKey = "override";
     public const string UsbKey = "usb";
     public const string LastResortKey = "lastresort";
+    /// <summary>EVE's key for the controller's DPC with the local operator's port settings in it (LPS).</summary>
+    public const string LocalOperatorKey = "lps";
 
     public DateTimeOffset? LastSucceeded { get; init; }
     public DateTimeOffset? LastFailed { get; init; }

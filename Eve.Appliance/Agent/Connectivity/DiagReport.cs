@@ -49,7 +49,7 @@ internal sealed class DiagReport(string persistDir, string? netns, Uri? controll
         if (netns != null && dpc != null)
         {
             o.WriteLine($"ports (probed now in namespace {netns}):");
-            var probe = new PortProbe(runner, netns, ConnectivitySubsystem.RunDir(persistDir), controller, roots, tlsRoots, timeout, time);
+            var probe = new PortConnectivityCheck(runner, netns, ConnectivitySubsystem.RunDir(persistDir), controller, roots, tlsRoots, timeout, time);
             var results = await Task.WhenAll(dpc.Ports.Where(p => p.IsMgmt).Select(p => probe.TestAsync(p, ct))).ConfigureAwait(false);
             ports = [.. results.Select(r => r.State)];
         }
@@ -80,6 +80,7 @@ internal sealed class DiagReport(string persistDir, string? netns, Uri? controll
         DevicePortConfig.ControllerKey => "from the controller",
         DevicePortConfig.OverrideKey => "from override.json",
         DevicePortConfig.UsbKey => "from usb.json",
+        DevicePortConfig.LocalOperatorKey => "the controller's, with the local operator's port settings (local profile server)",
         DevicePortConfig.LastResortKey => "last resort: DHCP on every ethernet port",
         _ => $"from {key}",
     };
@@ -92,7 +93,7 @@ internal sealed class DiagReport(string persistDir, string? netns, Uri? controll
         : p.Pac != null ? ", proxy: inline PAC"
         : p.NetworkProxyUrl != null ? $", proxy: PAC at {p.NetworkProxyUrl}"
         : p.Wpad ? ", proxy: WPAD"
-        : $", proxy: {string.Join(", ", p.Servers.Select(s => $"{s.Protocol} {s.Server}:{s.Port}"))}{(p.Exceptions != null ? $" except {p.Exceptions}" : "")}";
+        : $", proxy: {string.Join(", ", p.Servers.Select(s => $"{s.Protocol} {s.Display}"))}{(p.Exceptions != null ? $" except {p.Exceptions}" : "")}{(p.CertPems is { Count: > 0 } c ? $", {c.Count} proxy CA certificate(s)" : "")}";
 
     private static string Join(IReadOnlyList<string> items) => items.Count == 0 ? "none" : string.Join(", ", items);
 }

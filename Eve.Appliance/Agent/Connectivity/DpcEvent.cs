@@ -9,6 +9,10 @@ internal abstract record DpcEvent
     /// <summary>A DPC arrived from a source (controller, override.json, usb.json, last resort).</summary>
     public sealed record Received(DevicePortConfig Dpc) : DpcEvent;
 
+    /// <summary>A source withdrew its DPC (the local operator cleared theirs): it leaves the list, and if
+    /// it was in use the list is tried again from the top.</summary>
+    public sealed record Removed(string Key) : DpcEvent;
+
     /// <summary>Applying the DPC of attempt <see cref="Attempt"/> finished: its test window starts now
     /// (starting DHCP clients can take seconds that must not count against <c>timer.port.testduration</c>).</summary>
     public sealed record Applied(int Attempt) : DpcEvent;

@@ -19,6 +19,7 @@ internal sealed class DpcManager(DpcTimers timers)
         {
             DpcEvent.Start => OnStart(s, now),
             DpcEvent.Received r => OnReceived(s, r.Dpc, now),
+            DpcEvent.Removed r => OnRemoved(s, r.Key, now),
             DpcEvent.TestFinished t => OnTestFinished(s, t, now),
             DpcEvent.Tick => OnTick(s, now),
             DpcEvent.Applied a => (s.Phase == DpcPhase.Testing && a.Attempt == s.TestAttempt ? s with { TestStarted = now } : s, []),
@@ -56,6 +57,27 @@ internal sealed class DpcManager(DpcTimers timers)
         if (next.Phase == DpcPhase.Idle || !better)
             return (next, [new DpcAction.Persist()]);
         var (tested, actions) = StartTest(next, index, now, apply: true);
+        return (tested, [new DpcAction.Persist(), .. actions]);
+    }
+
+    private (DpcManagerState, IReadOnlyList<DpcAction>) OnRemoved(DpcManagerState s, string key, DateTimeOffset now)
+    {
+        var gone = s.List.FirstOrDefault(d => d.Key == key);
+        if (gone == null) return (s, []);
+        var current = s.Current;
+        var testing = s.UnderTest;
+        var list = s.List.Where(d => d.Key != key).ToList();
+        var next = s with
+        {
+            List = list,
+            CurrentIndex = current != null && current != gone ? list.IndexOf(current) : -1,
+            TestingIndex = testing != null && testing != gone ? list.IndexOf(testing) : -1,
+        };
+        if (next.Phase == DpcPhase.Testing && next.TestingIndex < 0) next = next with { Phase = DpcPhase.Stable };
+        var wasInUse = ReferenceEquals(current, gone) || ReferenceEquals(testing, gone);
+        if (!wasInUse || list.Count == 0 || next.Phase == DpcPhase.Idle) return (next, [new DpcAction.Persist()]);
+        // What replaced it must be applied: the best remaining one, tested as any new DPC.
+        var (tested, actions) = StartTest(next, 0, now, apply: true);
         return (tested, [new DpcAction.Persist(), .. actions]);
     }
 

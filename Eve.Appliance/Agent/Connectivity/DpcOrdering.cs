@@ -17,7 +17,8 @@ internal static class DpcOrdering
 
     /// <summary>Prunes as EVE's <c>compressDPCL</c> does once a DPC works: keep the working one, the top
     /// entry (retried every <c>timer.port.testbetterinterval</c>), the higher-priority entries not yet
-    /// tested, and the last resort; drop everything below the working one and higher ones that failed.
+    /// tested, and the last resort (and the controller's DPC under the local operator's); drop everything
+    /// below the working one and higher ones that failed.
     /// Returns the new list and the working DPC's new index.</summary>
     public static (List<DevicePortConfig> List, int Current) Prune(IReadOnlyList<DevicePortConfig> list, int current)
     {
@@ -27,7 +28,10 @@ internal static class DpcOrdering
         for (var i = 0; i < list.Count; i++)
         {
             var d = list[i];
-            var keep = i == current || i == 0 || d.IsLastResort || (i < current && d.IsUntested);
+            // The local operator's DPC is the controller's with local port settings: the controller's
+            // stays under it as its base and fallback (EVE keeps the LPS config apart from the list).
+            var keep = i == current || i == 0 || d.IsLastResort || (i < current && d.IsUntested)
+                || (d.Key == DevicePortConfig.ControllerKey && list[current].Key == DevicePortConfig.LocalOperatorKey);
             if (!keep) continue;
             if (i == current) newCurrent = kept.Count;
             kept.Add(d);

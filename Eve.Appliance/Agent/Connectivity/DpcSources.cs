@@ -47,7 +47,8 @@ internal static class DpcSources
             DnsServers: ip != null ? [.. ip.Dns] : [],
             NtpServers: ntp,
             DomainName: string.IsNullOrEmpty(ip?.Domain) ? null : ip.Domain,
-            Proxy: ProxyOf(net?.EntProxy));
+            Proxy: ProxyOf(net?.EntProxy),
+            AllowLocalModifications: sa.AllowLocalModifications);
     }
 
     private static int PrefixOf(string subnet)
@@ -56,16 +57,17 @@ internal static class DpcSources
         return slash > 0 && int.TryParse(subnet.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : 24;
     }
 
-    private static DpcProxy? ProxyOf(ProxyConfig? p)
+    internal static DpcProxy? ProxyOf(ProxyConfig? p)
     {
-        if (p == null || (p.Proxies.Count == 0 && string.IsNullOrEmpty(p.Pacfile) && string.IsNullOrEmpty(p.NetworkProxyURL) && !p.NetworkProxyEnable))
+        if (p == null || (p.Proxies.Count == 0 && string.IsNullOrEmpty(p.Pacfile) && string.IsNullOrEmpty(p.NetworkProxyURL) && !p.NetworkProxyEnable && p.ProxyCertPEM.Count == 0))
             return null;
         return new DpcProxy(
             [.. p.Proxies.Select(s => new DpcProxyServer(ProtocolName(s.Proto), s.Server, s.Port))],
             string.IsNullOrEmpty(p.Exceptions) ? null : p.Exceptions,
             string.IsNullOrEmpty(p.Pacfile) ? null : p.Pacfile,
             string.IsNullOrEmpty(p.NetworkProxyURL) ? null : p.NetworkProxyURL,
-            Wpad: p.NetworkProxyEnable && string.IsNullOrEmpty(p.NetworkProxyURL) && string.IsNullOrEmpty(p.Pacfile));
+            Wpad: p.NetworkProxyEnable && string.IsNullOrEmpty(p.NetworkProxyURL) && string.IsNullOrEmpty(p.Pacfile),
+            CertPems: p.ProxyCertPEM.Count == 0 ? null : [.. p.ProxyCertPEM.Select(b => System.Text.Encoding.UTF8.GetString(b.Span))]);
     }
 
     /// <summary>The last resort: DHCP on every <c>eth*</c> the device has, each a management port.</summary>
@@ -133,8 +135,23 @@ internal static class DpcSources
         var pac = Str(p, "Pacfile");
         var url = Str(p, "NetworkProxyURL");
         var enable = Prop(p, "NetworkProxyEnable") is { ValueKind: JsonValueKind.True };
-        if (servers.Count == 0 && pac == null && url == null && !enable) return null;
-        return new DpcProxy(servers, Str(p, "Exceptions"), pac, url, Wpad: enable && pac == null && url == null);
+        // Go marshals [][]byte as base64 strings; a PEM written by hand is taken as it is.
+        var certs = Strings(p, "ProxyCertPEM").Select(FromBase64OrText).ToList();
+        if (servers.Count == 0 && pac == null && url == null && !enable && certs.Count == 0) return null;
+        return new DpcProxy(servers, Str(p, "Exceptions"), pac, url, Wpad: enable && pac == null && url == null, CertPems: certs.Count == 0 ? null : certs);
+    }
+
+    private static string FromBase64OrText(string s)
+    {
+        if (s.Contains("-----BEGIN", StringComparison.Ordinal)) return s;
+        try
+        {
+            return System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(s));
+        }
+        catch (FormatException)
+        {
+            return s;
+        }
     }
 
     private static string ProtocolName(proxyProto p) => p switch

@@ -37,7 +37,7 @@ internal sealed class NetnsConnectivityTester(IProcessRunner runner, string netn
         {
             try
             {
-                var probes = new PortProbe(runner, netns, runDir, controller, roots, tlsRoots, PortTimeout, time);
+                var probes = new PortConnectivityCheck(runner, netns, runDir, controller, roots, tlsRoots, PortTimeout, time);
                 var results = await Task.WhenAll(ports.Select(p => probes.TestAsync(p, ct))).ConfigureAwait(false);
                 _ports = results.ToDictionary(r => r.State.IfName, r => r.State, StringComparer.Ordinal);
                 _proxies = results.Where(r => r.Proxy != null).ToDictionary(r => r.State.IfName, r => r.Proxy!, StringComparer.Ordinal);

@@ -27,8 +27,20 @@ internal static class PortDnsResolver
             if (!IPAddress.TryParse(server, out var addr)) { errors.Add($"{server}: not an IP address"); continue; }
             try
             {
-                var v4 = await QueryAsync(netns, ifName, addr, host, TypeA, timeout, ct).ConfigureAwait(false);
+                // Each family on its own: a server may refuse the A question of an IPv6-only name (dnsmasq
+                // without upstream does) and still answer AAAA — and the other way round.
+                IReadOnlyList<IPAddress> v4 = [];
+                Exception? v4Error = null;
+                try
+                {
+                    v4 = await QueryAsync(netns, ifName, addr, host, TypeA, timeout, ct).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is SocketException or IOException)
+                {
+                    v4Error = e;
+                }
                 var v6 = await QueryAsync(netns, ifName, addr, host, TypeAaaa, timeout, ct).ConfigureAwait(false);
+                if (v4Error != null && v6.Count == 0) throw v4Error;
                 var all = v4.Concat(v6).ToList();
                 if (all.Count > 0) return all;
                 errors.Add($"{server}: no A/AAAA record for {host}");

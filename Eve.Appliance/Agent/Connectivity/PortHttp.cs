@@ -30,10 +30,19 @@ internal static class PortHttp
             },
             SslOptions = new SslClientAuthenticationOptions
             {
-                RemoteCertificateValidationCallback = (_, cert, _, errors) => tlsRoots == null || ChainsTo(cert, errors, tlsRoots),
+                // The proxy's CA (the DPC's proxyCertPEM) joins the controller's roots on this port only.
+            RemoteCertificateValidationCallback = (_, cert, _, errors) => tlsRoots == null || ChainsTo(cert, errors, WithProxyCas(tlsRoots, proxy)),
             },
         };
         return new HttpClient(handler) { Timeout = timeout * 3 };
+    }
+
+    private static X509Certificate2Collection WithProxyCas(X509Certificate2Collection roots, PortProxy? proxy)
+    {
+        if (proxy is not { CaCertificates.Count: > 0 }) return roots;
+        var all = new X509Certificate2Collection(roots);
+        all.AddRange(proxy.CaCertificates);
+        return all;
     }
 
     /// <summary>The controller's TLS certificate chains to <paramref name="roots"/> and names the host.</summary>
@@ -59,13 +68,17 @@ internal static class PortHttp
             if (x is OperationCanceledException) return "no answer within timer.port.timeout (SYN or reply lost: a wrong gateway, a firewall, or a dead link)";
         if (e.InnerException is AuthenticationException || text.Contains("SSL", StringComparison.Ordinal))
             return $"TLS failed ({text}) — a proxy that intercepts TLS needs its CA in the DPC's proxy certificates";
-        if (e is HttpRequestException { StatusCode: { } code } && (int)code == 407) return "proxy asks for authentication (407)";
+        if ((e is HttpRequestException { StatusCode: { } code } && (int)code == 407) || text.Contains("'407'", StringComparison.Ordinal)) return ProxyAuthWords;
         return text;
     }
 
+    /// <summary>What a 407 means to a technician.</summary>
+    public const string ProxyAuthWords =
+        "the proxy refused us: 407 Proxy Authentication Required — its user and password are missing or wrong (user:password@ in the DPC's proxy server)";
+
     private sealed class FixedProxy(PortProxy proxy) : IWebProxy
     {
-        public ICredentials? Credentials { get; set; }
+        public ICredentials? Credentials { get; set; } = proxy.Credentials;
 
         public Uri? GetProxy(Uri destination) => proxy.ProxyFor(destination);
 

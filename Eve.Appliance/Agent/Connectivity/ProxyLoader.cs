@@ -41,7 +41,8 @@ internal static class ProxyLoader
                 ? $"{port.IfName}: WPAD enabled but neither DHCP option 252 nor a domain name tells where to look"
                 : $"{port.IfName}: WPAD found no PAC file ({string.Join("; ", tried)})");
         }
-        var servers = string.Join(", ", p.Servers.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Protocol} {s.Server}:{s.Port}")));
+        var servers = string.Join(", ", p.Servers.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Protocol} {s.Display}")));
+        if (servers.Length == 0) return new PortProxy(p, null, "direct (with proxy CA certificates)");
         return new PortProxy(p, null, p.Exceptions is { } ex ? $"{servers} (except {ex})" : servers);
     }
 

@@ -45,7 +45,7 @@ internal sealed class LocalProfileServer(LocalProfileService service, string lis
         Post<LocalAppInfoList>(app, "appinfo", LocalAppInfoList.Parser, _ => null, () => service.AppAnswer());
         Post<LocalDevInfo>(app, "devinfo", LocalDevInfo.Parser, m => m.DeviceUuid, () => service.DevAnswer());
         Post<ZInfoLocation>(app, "location", ZInfoLocation.Parser, _ => null, () => null, emptyStatus: 200);
-        Post<NetworkInfo>(app, "network", NetworkInfo.Parser, _ => null, () => null);
+        Post<NetworkInfo>(app, "network", NetworkInfo.Parser, _ => null, () => service.NetworkAnswer(), emptyStatus: 404);
         Post<AppBootInfoList>(app, "appbootinfo", AppBootInfoList.Parser, _ => null, () => service.AppBootAnswer());
         await app.StartAsync(ct).ConfigureAwait(false);
         _app = app;

@@ -37,6 +37,15 @@ internal sealed class LocalProfileService(ControllerStore store, TimeProvider ti
         }
         if (state.DevCommand is { } d) p.OneOf("devCommand.command", d.Command, "shutdown", "shutdown-poweroff", "graceful-reboot", "collect-info");
         for (var i = 0; i < state.AppBoot.Count; i++) p.OneOf($"appBoot[{i}].usbBoot", state.AppBoot[i].UsbBoot, "unspecified", "usb", "nousb");
+        for (var i = 0; i < (state.Network?.Count ?? 0); i++)
+        {
+            var n = state.Network![i];
+            if (string.IsNullOrWhiteSpace(n.LogicalLabel)) p.Add($"network[{i}].logicalLabel", "names the port (its logical label in the device's config)");
+            if (!n.Dhcp && (n.Address is not { } a || !a.Contains('/', StringComparison.Ordinal) || !System.Net.IPNetwork.TryParse(a, out _)))
+                p.Add($"network[{i}].address", "a static port needs its address with prefix, e.g. 10.1.2.5/24");
+            if (n.Proxy is { } proxy && !(Uri.TryCreate(proxy, UriKind.Absolute, out var u) && (u.Scheme == "http" || u.Scheme == "https") && u.Port > 0))
+                p.Add($"network[{i}].proxy", "an http:// or https:// URL with host and port, e.g. http://user:password@10.1.2.1:3128");
+        }
         if (p.Any) throw new ObjectValidationException("the local profile server state is invalid", p.Items);
         state.Id = "state";
         _state.Upsert(state);
@@ -82,6 +91,35 @@ internal sealed class LocalProfileService(ControllerStore store, TimeProvider ti
             },
         }
         : null;
+
+    /// <summary>The network endpoint's answer: the operator's port configs with the token; null (404) when
+    /// the operator has none, which makes devices revert to the controller's config.</summary>
+    public LocalNetworkConfig? NetworkAnswer()
+    {
+        var s = State();
+        if (s.Network == null) return null;
+        var config = new LocalNetworkConfig { ServerToken = s.Token };
+        foreach (var n in s.Network)
+        {
+            var port = new NetworkPortConfig { LogicalLabel = n.LogicalLabel, UseDhcp = n.Dhcp, DnsDomain = n.DnsDomain ?? "" };
+            if (!n.Dhcp && n.Address != null) port.IpAddresses.Add(n.Address);
+            if (n.Gateway != null) port.Gateways.Add(n.Gateway);
+            port.DnsServers.AddRange(n.Dns);
+            if (n.Proxy != null && Uri.TryCreate(n.Proxy, UriKind.Absolute, out var u))
+            {
+                port.ProxyConfig = new ProxyConfig { Exceptions = n.ProxyExceptions ?? "" };
+                // EVE's proxy server entry: host, with user:password@ in front when the URL has them.
+                port.ProxyConfig.Proxies.Add(new ProxyServer
+                {
+                    Proto = u.Scheme == "https" ? proxyProto.ProxyHttps : proxyProto.ProxyHttp,
+                    Server = string.IsNullOrEmpty(u.UserInfo) ? u.Host : $"{u.UserInfo}@{u.Host}",
+                    Port = (uint)u.Port,
+                });
+            }
+            config.Ports.Add(port);
+        }
+        return config;
+    }
 
     public AppBootConfigList? AppBootAnswer()
     {

@@ -18,4 +18,7 @@ public sealed class LpsState
     public List<LpsAppCommand> AppCommands { get; set; } = [];
     public LpsDevCommand? DevCommand { get; set; }
     public List<LpsAppBoot> AppBoot { get; set; } = [];
+    /// <summary>Local network config for devices' ports; null: the network endpoint answers 404, which
+    /// makes devices revert any local network config they had.</summary>
+    public List<LpsNetworkPort>? Network { get; set; }
 }

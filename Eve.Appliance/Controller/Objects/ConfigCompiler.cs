@@ -81,6 +81,7 @@ internal static class ConfigCompiler
                 NetworkUUID = networkId,
                 Addr = port.Addressing == "static" ? port.Address!.Split('/')[0] : "",
                 Cost = (uint)port.Cost,
+                AllowLocalModifications = port.AllowLocalModifications,
             });
             // Management ports share the "uplink" label network instances can name.
             if (port.Usage != "apps") config.SystemAdapterList[^1].SharedLabels.Add("uplink");

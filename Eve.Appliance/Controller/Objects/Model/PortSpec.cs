@@ -16,4 +16,6 @@ public sealed class PortSpec
     public string? Gateway { get; set; }
     public List<string> Dns { get; set; } = [];
     public int Cost { get; set; }
+    /// <summary>The local operator (local profile server) may replace this port's IP, DNS and proxy settings.</summary>
+    public bool AllowLocalModifications { get; set; }
 }

@@ -7,7 +7,7 @@ namespace Eve.Appliance.Agent.Connectivity;
 /// <summary>One round of tests on one port, stopping at the first thing that is wrong and saying it in
 /// words a technician can act on ("eth0: DHCP lease 10.1.2.3; DNS ok; proxy http 10.1.2.1:3128;
 /// controller answers"). Also used by <c>eve-appliance diag</c>.</summary>
-internal sealed class PortProbe(IProcessRunner runner, string netns, string runDir, Uri? controller,
+internal sealed class PortConnectivityCheck(IProcessRunner runner, string netns, string runDir, Uri? controller,
     X509Certificate2Collection? roots, X509Certificate2Collection? tlsRoots, TimeSpan timeout, TimeProvider time)
 {
     public async Task<(PortState State, PortProxy? Proxy)> TestAsync(DpcPort port, CancellationToken ct)
@@ -61,6 +61,12 @@ internal sealed class PortProbe(IProcessRunner runner, string netns, string runD
             using (var resp = await http.GetAsync(new Uri(controller, "/api/v2/edgedevice/ping"), ct).ConfigureAwait(false))
             {
                 // Through a proxy an error status is usually the proxy's own ("Unable to connect"), not the controller's.
+                if ((int)resp.StatusCode == 407)
+                    return (Fail(port, up, addrs, routers, dns, domain, proxy.Description, $"{string.Join("; ", notes)}; /ping{via}: {PortHttp.ProxyAuthWords}"), proxy);
+                // tinyproxy, for one, answers 407 first and 401 to credentials it does not accept.
+                if ((int)resp.StatusCode == 401 && via != "" && proxy.HasCredentials)
+                    return (Fail(port, up, addrs, routers, dns, domain, proxy.Description,
+                        $"{string.Join("; ", notes)}; /ping{via}: {PortHttp.ProxyAuthWords} (it answered 401 Unauthorized to the ones we sent)"), proxy);
                 if (!resp.IsSuccessStatusCode)
                     return (Fail(port, up, addrs, routers, dns, domain, proxy.Description,
                         $"{string.Join("; ", notes)}; /ping{via} answered {(int)resp.StatusCode} {resp.ReasonPhrase}{(via != "" ? " (the proxy cannot reach the controller?)" : "")}"), proxy);
