@@ -15,6 +15,9 @@ public sealed class DhcpcdNetnsTests
     [Test]
     public async Task DualStackDhcp_PortGetsV4AndV6AddressesAndDns_DiagShowsThem_StoppedByPid()
     {
+        // dhcpcd runs beside the host's /etc: the host's resolver config must come out as it went in.
+        var hostResolv = File.ReadAllText("/etc/resolv.conf");
+        var hostResolvWritten = File.GetLastWriteTimeUtc("/etc/resolv.conf");
         await using var lab = await ConnectivityLab.StartAsync();
         var n = lab.N;
         await StartDnsmasqOnEth1Async(lab, withV4: true);
@@ -67,6 +70,8 @@ public sealed class DhcpcdNetnsTests
             .Select(Path.GetFileName).ToList();
         Assert.That(left, Is.Empty, "no dhcpcd helper left behind in the device namespace");
         Assert.That(File.Exists(Path.Combine(runDir, "lease4-eth1")), Is.False, "the lease files go with their dhcpcd");
+        Assert.That(File.ReadAllText("/etc/resolv.conf"), Is.EqualTo(hostResolv), "the host's /etc/resolv.conf is not ours to write");
+        Assert.That(File.GetLastWriteTimeUtc("/etc/resolv.conf"), Is.EqualTo(hostResolvWritten), "the host's /etc/resolv.conf is not ours to write");
     }
 
     [Test]

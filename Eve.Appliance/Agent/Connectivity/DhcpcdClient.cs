@@ -18,9 +18,12 @@ internal sealed class DhcpcdClient(IProcessRunner runner, string netns, string r
     public const string Binary = "/usr/sbin/dhcpcd";
 
     // The binds only exist in the process's own mount namespace; mkdir creates empty mount points
-    // (the package ships /var/lib/dhcpcd, not /run/dhcpcd).
+    // (the package ships /var/lib/dhcpcd, not /run/dhcpcd). /etc/resolv.conf gets a private file too:
+    // `ip netns exec` shares the host's /etc, and a dhcpcd that ran its stock hooks once rewrote the
+    // build machine's own resolver config. We read DNS from our hook; nothing of the host's is touched.
     private const string InPrivateFolders =
-        "mkdir -p /run/dhcpcd /var/lib/dhcpcd && mount --bind \"$1\" /run/dhcpcd && mount --bind \"$2\" /var/lib/dhcpcd && shift 2 && exec \"$@\"";
+        "mkdir -p /run/dhcpcd /var/lib/dhcpcd && mount --bind \"$1\" /run/dhcpcd && mount --bind \"$2\" /var/lib/dhcpcd" +
+        " && : > \"$1/resolv.conf\" && mount --bind \"$1/resolv.conf\" /etc/resolv.conf && shift 2 && exec \"$@\"";
 
     public string PortDir(string ifName) => Path.Combine(runDir, $"dhcpcd-{ifName}");
 
@@ -186,7 +189,8 @@ internal sealed class DhcpcdClient(IProcessRunner runner, string netns, string r
     {
         Directory.CreateDirectory(runDir);
         var path = Path.Combine(runDir, "dhcpcd.conf");
-        File.WriteAllText(path, "# written by eve-appliance (connectivity): options that have no command-line switch\nnodelay\nreboot 0\n");
+        File.WriteAllText(path, "# written by eve-appliance (connectivity): options that have no command-line switch\nnodelay\nreboot 0\n" +
+            "# never the host's resolver or time config, whatever hooks are installed\nnohook resolv.conf\nnohook timesyncd.conf\nnohook ntp.conf\n");
         return path;
     }
 
