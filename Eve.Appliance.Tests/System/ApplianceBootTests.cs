@@ -21,8 +21,8 @@ public sealed class ApplianceBootTests
         try
         {
             await vm.StartAsync(image, uefi: uefi);
-            if (uefi) await vm.WaitForConsoleAsync("BdsDxe: starting", TimeSpan.FromMinutes(3)); // OVMF starts the disk's own loader
-            var at = await vm.WaitForConsoleAsync("EVE-BOOT: gptprio on /dev/vda chose IMGA (partition 2), state 0102 -> 0102", TimeSpan.FromMinutes(3));
+            if (uefi) await vm.WaitForConsoleAsync("BdsDxe: starting", TimeSpan.FromMinutes(6)); // OVMF starts the disk's own loader
+            var at = await vm.WaitForConsoleAsync("EVE-BOOT: gptprio on /dev/vda chose IMGA (partition 2), state 0102 -> 0102", TimeSpan.FromMinutes(6));
             var booted = vm.SinceStart.Elapsed;
             at = await vm.WaitForConsoleAsync("EVE-APPLIANCE: booted IMGA on /dev/vda, version 1", TimeSpan.FromMinutes(3), at);
             await vm.WaitForConsoleAsync("EVE-APPLIANCE: starting eve-appliance run", TimeSpan.FromMinutes(3), at);
@@ -44,6 +44,7 @@ public sealed class ApplianceBootTests
             var onboarded = vm.SinceStart.Elapsed;
             Assert.That(status, Is.EqualTo(HttpStatusCode.OK));
             Assert.That(vm.Console, Does.Not.Contain("eve-appliance exited"), "the appliance ran without restarting");
+            Assert.That(vm.Boots, Is.EqualTo(1), "the machine booted once (no watchdog or panic reset)");
             TestContext.Out.WriteLine($"TCG ({(uefi ? "OVMF + systemd-boot" : "-kernel")}): boot stage chose IMGA at {booted.TotalSeconds:0.0} s, controller answered at {answered.TotalSeconds:0.0} s, device onboarded at {onboarded.TotalSeconds:0.0} s");
         }
         catch

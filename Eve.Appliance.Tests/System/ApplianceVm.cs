@@ -117,6 +117,9 @@ internal sealed class ApplianceVm : IAsyncDisposable
         return -1;
     }
 
+    /// <summary>How many times the boot stage ran since the last start: a reset (watchdog, panic) shows as more than one.</summary>
+    public int Boots => System.Text.RegularExpressions.Regex.Matches(Console, "EVE-BOOT: gptprio on").Count;
+
     public bool IsRunning => _pid is { } pid && File.Exists($"/proc/{pid}/stat");
 
     /// <summary>The power cut: QMP `quit` stops the machine between two instructions; nothing in

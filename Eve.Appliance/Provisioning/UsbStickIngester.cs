@@ -15,7 +15,7 @@ namespace Eve.Appliance.Provisioning;
 /// app can use them on a site with no network, and only then records the manifest's sha256 in
 /// <c>DATA/provision/ingested</c>. A stick already recorded is left alone; a power cut before the
 /// record means the (idempotent) copy happens again on the next boot.
-/// Images may be large: they are staged as files under DATA (hashed while copied), never held in
+/// Images may be large: they are staged as files under DATA and hashed from there, never held in
 /// memory, and the staging is removed whatever happens.</summary>
 internal sealed class UsbStickIngester(IProcessRunner runner, TimeProvider time)
 {
