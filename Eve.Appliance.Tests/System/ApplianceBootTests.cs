@@ -37,10 +37,10 @@ public sealed class ApplianceBootTests
             {
                 using var r = await http.GetAsync($"https://127.0.0.1:{vm.ForwardedPort}/probe");
                 return r.StatusCode == HttpStatusCode.OK ? (object)r.StatusCode : null;
-            }, () => $"the embedded controller answering on 127.0.0.1:{vm.ForwardedPort}; console tail:\n{ApplianceVm.Tail(vm.Console)}", 600);
+            }, () => $"the embedded controller answering on 127.0.0.1:{vm.ForwardedPort}; console tail:\n{ApplianceVm.Tail(vm.Console)}", 1800);
             var answered = vm.SinceStart.Elapsed;
 
-            await vm.WaitForConsoleAsync(" onboarded", TimeSpan.FromMinutes(10), at);
+            await vm.WaitForConsoleAsync(" onboarded", TimeSpan.FromMinutes(20), at);
             var onboarded = vm.SinceStart.Elapsed;
             Assert.That(status, Is.EqualTo(HttpStatusCode.OK));
             Assert.That(vm.Console, Does.Not.Contain("eve-appliance exited"), "the appliance ran without restarting");

@@ -25,7 +25,7 @@ public sealed class ApplianceWatchdogTests
         {
             await vm.StartAsync(image);
             var at = await vm.WaitForConsoleAsync("EVE-APPLIANCE: hardware watchdog /dev/watchdog: eve-appliance pets it", TimeSpan.FromMinutes(5));
-            at = await vm.WaitForConsoleAsync("hardware watchdog /dev/watchdog: timeout", TimeSpan.FromMinutes(10), at);
+            at = await vm.WaitForConsoleAsync("hardware watchdog /dev/watchdog: timeout", TimeSpan.FromMinutes(25), at);
             var timeout = int.Parse(Armed.Match(vm.Console).Groups[1].Value, CultureInfo.InvariantCulture);
             // i6300esb resets at the end of its second stage, at most twice the timeout after the last pet.
             var window = TimeSpan.FromSeconds(3 * timeout + 10);
@@ -59,7 +59,7 @@ public sealed class ApplianceWatchdogTests
             var cycle = global::System.Diagnostics.Stopwatch.StartNew();
             await bed.SetBaseOsAsync(v2, "2");
             at = await vm.WaitForConsoleAsync("EVE-BOOT: gptprio on /dev/vda chose IMGB (partition 3), state 0013 -> 0003", TimeSpan.FromMinutes(15), at);
-            at = await vm.WaitForConsoleAsync("version 2 hangs on purpose", TimeSpan.FromMinutes(10), at);
+            at = await vm.WaitForConsoleAsync("version 2 hangs on purpose", TimeSpan.FromMinutes(25), at);
             var hung = cycle.Elapsed;
             at = await vm.WaitForConsoleAsync("EVE-BOOT: gptprio on /dev/vda chose IMGA (partition 2), state 0102 -> 0102", TimeSpan.FromMinutes(5), at);
             var reset = cycle.Elapsed;

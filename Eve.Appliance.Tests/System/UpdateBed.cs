@@ -54,10 +54,10 @@ internal sealed class UpdateBed : IAsyncDisposable
     public async Task<int> PowerOnAndOnboardAsync(bool uefi = false)
     {
         await Vm.StartAsync(Image, usbImage: Stick, uefi: uefi);
-        var at = await Vm.WaitForConsoleAsync("EVE-APPLIANCE: ingested provisioning stick", TimeSpan.FromMinutes(10));
+        var at = await Vm.WaitForConsoleAsync("EVE-APPLIANCE: ingested provisioning stick", TimeSpan.FromMinutes(20));
         DeviceId = await Eventually.WaitAsync(async () =>
             (await Admin.GetAsync("admin/devices"))!.AsArray().Select(d => d!["id"]!.GetValue<string>()).FirstOrDefault(),
-            () => "the VM's device onboarding to the host controller; console tail:\n" + ApplianceVm.Tail(Vm.Console), 900);
+            () => "the VM's device onboarding to the host controller; console tail:\n" + ApplianceVm.Tail(Vm.Console), 1800);
         return at;
     }
 
