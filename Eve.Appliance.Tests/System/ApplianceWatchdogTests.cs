@@ -61,7 +61,8 @@ public sealed class ApplianceWatchdogTests
             at = await vm.WaitForConsoleAsync("EVE-BOOT: gptprio on /dev/vda chose IMGB (partition 3), state 0013 -> 0003", TimeSpan.FromMinutes(15), at);
             at = await vm.WaitForConsoleAsync("version 2 hangs on purpose", TimeSpan.FromMinutes(25), at);
             var hung = cycle.Elapsed;
-            at = await vm.WaitForConsoleAsync("EVE-BOOT: gptprio on /dev/vda chose IMGA (partition 2), state 0102 -> 0102", TimeSpan.FromMinutes(5), at);
+            // 30 s when the appliance had set its timeout before it froze, up to the driver's 300 s when not.
+            at = await vm.WaitForConsoleAsync("EVE-BOOT: gptprio on /dev/vda chose IMGA (partition 2), state 0102 -> 0102", TimeSpan.FromMinutes(15), at);
             var reset = cycle.Elapsed;
             var report = await Eventually.WaitAsync(async () =>
             {

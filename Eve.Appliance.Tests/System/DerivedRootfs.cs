@@ -35,7 +35,7 @@ internal static class DerivedRootfs
                       kill -0 $pid 2>/dev/null || exit 70
                       sleep 1
                     done
-                    sleep 5
+                    sleep 30
                     echo "eve-appliance: version {{version}} hangs on purpose (SIGSTOP after it armed /dev/watchdog)" >&2
                     kill -STOP $pid
                     while :; do sleep 3600; done
