@@ -45,7 +45,10 @@ public sealed class UsbStickTests
         var cfg = UsbStickIngester.ConfigDir(dir.Sub("data"));
         Assert.That(File.ReadAllText(Path.Combine(cfg, "DevicePortConfig", "usb.json")), Does.Contain("\"Key\":\"usb\""));
         Assert.That(File.GetUnixFileMode(Path.Combine(cfg, "onboard.key.pem")), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
-        Assert.That(File.ReadAllBytes(Path.Combine(UsbStickIngester.ImagesDir(dir.Sub("data")), "rootfs-2.img")), Is.EqualTo(File.ReadAllBytes(dir.Sub("src", "rootfs-2.img"))));
+        var sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(dir.Sub("src", "rootfs-2.img"))));
+        Assert.That(first.Images.Select(i => (i.Name, i.Sha256)), Is.EqualTo(new[] { ("rootfs-2.img", sha) }));
+        Assert.That(File.ReadAllBytes(new Eve.Appliance.Controller.Images.ImageStore(dir.Sub("data")).PathOf(sha)!), Is.EqualTo(File.ReadAllBytes(dir.Sub("src", "rootfs-2.img"))));
+        Assert.That(Directory.GetDirectories(dir.Sub("data", "provision")), Is.Empty, "the staging folder is gone");
         Assert.That(second.AlreadyIngested, Is.True, "the same stick is taken in once");
         Assert.That(File.ReadAllText(Path.Combine(cfg, "server")), Is.EqualTo("changed-by-device:1\n"), "a second insertion changes nothing");
         Assert.That(UsbStickIngester.Ingested(dir.Sub("data")), Is.EquivalentTo(new[] { written.ManifestSha256 }));

@@ -8,10 +8,13 @@ using Eve.Appliance.Platform.Qemu;
 namespace Eve.Appliance.Tests.SystemTests;
 
 /// <summary>The appliance image booted in QEMU (TCG) the way images/appliance/README.md documents:
-/// `-kernel/-initrd` from the build, the disk as a qcow2 overlay over disk.raw (the build output
-/// stays untouched; GPT writes land in the overlay), user networking with the embedded controller
-/// forwarded to a free port on 127.0.0.1 only, serial console to a file, QMP for `quit` (the power
-/// cut). QEMU is stopped by the pid it wrote, also when the test fails.</summary>
+/// through UEFI (OVMF from Debian's `ovmf`, a copy of its variable store per VM, the EFI partition's
+/// own systemd-boot) or directly with `-kernel/-initrd` from the build (the same two files, faster);
+/// the disk as a qcow2 overlay over disk.raw (the build output stays untouched; GPT writes land in
+/// the overlay), an i6300esb watchdog whose expiry resets the machine, user networking with the
+/// embedded controller forwarded to a free port on 127.0.0.1 only, serial console to a file, QMP for
+/// `quit` (the power cut) and disk throttling. QEMU is stopped by the pid it wrote, also when the
+/// test fails.</summary>
 internal sealed class ApplianceVm : IAsyncDisposable
 {
     private readonly string _dir;
@@ -37,18 +40,23 @@ internal sealed class ApplianceVm : IAsyncDisposable
 
     /// <summary>Starts QEMU; a reboot inside the guest (reboot -f, panic, watchdog) restarts the
     /// same VM with the same kernel and disk, as a real machine would.</summary>
-    public async Task StartAsync(string imageDir, string? usbImage = null, string extraCmdline = "")
+    public async Task StartAsync(string imageDir, string? usbImage = null, string extraCmdline = "", bool uefi = false)
     {
         File.Delete(SerialLog);
         var pidFile = Path.Combine(_dir, "qemu.pid");
         File.Delete(pidFile);
+        string[] boot = uefi ? await UefiAsync() :
+        [
+            "-kernel", Path.Combine(imageDir, "vmlinuz"), "-initrd", Path.Combine(imageDir, "initrd.img"),
+            "-append", ("console=ttyS0 panic=10 " + extraCmdline).Trim(),
+        ];
+        if (uefi && extraCmdline.Length > 0) throw new ArgumentException("through UEFI the kernel command line is the loader entry's; boot with -kernel to add to it", nameof(extraCmdline));
         string[] args =
         [
             "-accel", "tcg", "-m", "1536", "-smp", "2", "-display", "none", "-no-user-config", "-nodefaults",
             "-serial", "file:" + SerialLog,
-            "-kernel", Path.Combine(imageDir, "vmlinuz"), "-initrd", Path.Combine(imageDir, "initrd.img"),
-            "-append", ("console=ttyS0 panic=10 " + extraCmdline).Trim(),
-            "-drive", $"file={Disk},if=virtio,format=qcow2,cache=unsafe",
+            .. boot,
+            "-drive", $"file={Disk},if=virtio,format=qcow2,cache=unsafe,id={DiskId}",
             // Not readonly=on: mtools opens its image read-write and fails on a read-only disk.
             .. (usbImage != null ? new[] { "-drive", $"file={usbImage},if=virtio,format=raw" } : []),
             "-netdev", $"user,id=n0,hostfwd=tcp:127.0.0.1:{ForwardedPort.ToString(CultureInfo.InvariantCulture)}-:8443",
@@ -62,6 +70,32 @@ internal sealed class ApplianceVm : IAsyncDisposable
     }
 
     private string Qmp => Path.Combine(_dir, "qmp.sock");
+
+    private const string DiskId = "disk0";
+
+    /// <summary>Debian's OVMF (4 MiB build): its code read-only, and a copy of its empty variable
+    /// store per VM, kept across reboots of this VM as NVRAM is on a real board.</summary>
+    private async Task<string[]> UefiAsync()
+    {
+        const string Code = "/usr/share/OVMF/OVMF_CODE_4M.fd", Vars = "/usr/share/OVMF/OVMF_VARS_4M.fd";
+        if (!File.Exists(Code) || !File.Exists(Vars)) Assert.Fail($"{Code} is missing: install Debian's `ovmf` to boot the image through UEFI");
+        var vars = Path.Combine(_dir, "OVMF_VARS.fd");
+        if (!File.Exists(vars)) await using (var from = File.OpenRead(Vars)) await using (var to = File.Create(vars)) await from.CopyToAsync(to);
+        return ["-drive", $"if=pflash,format=raw,unit=0,readonly=on,file={Code}", "-drive", $"if=pflash,format=raw,unit=1,file={vars}"];
+    }
+
+    /// <summary>Limits the guest's writes to its disk (QMP block_set_io_throttle), so that a write
+    /// the test wants to interrupt lasts long enough to be interrupted.</summary>
+    public async Task ThrottleDiskWritesAsync(long bytesPerSecond)
+    {
+        await using var qmp = await QmpClient.ConnectAsync(Qmp);
+        await qmp.ExecuteAsync("block_set_io_throttle", w =>
+        {
+            w.WriteString("device", DiskId);
+            foreach (var (k, v) in new[] { ("bps", 0L), ("bps_rd", 0L), ("bps_wr", bytesPerSecond), ("iops", 0L), ("iops_rd", 0L), ("iops_wr", 0L) })
+                w.WriteNumber(k, v);
+        });
+    }
 
     public string Console => File.Exists(SerialLog) ? File.ReadAllText(SerialLog) : "";
 
@@ -82,6 +116,9 @@ internal sealed class ApplianceVm : IAsyncDisposable
         Assert.Fail($"'{text}' did not appear on the appliance console within {timeout.TotalSeconds:0} s (QEMU {(IsRunning ? "running" : "exited")}); console tail:\n{Tail(content)}");
         return -1;
     }
+
+    /// <summary>How many times the boot stage ran since the last start: a reset (watchdog, panic) shows as more than one.</summary>
+    public int Boots => System.Text.RegularExpressions.Regex.Matches(Console, "EVE-BOOT: gptprio on").Count;
 
     public bool IsRunning => _pid is { } pid && File.Exists($"/proc/{pid}/stat");
 

@@ -58,7 +58,8 @@ internal static class ProvisionCommand
         stdout.WriteLine(r.AlreadyIngested
             ? $"provisioning stick {from} (manifest sha256 {r.ManifestSha256}) was ingested before; nothing changed"
             : $"ingested provisioning stick {from} (manifest sha256 {r.ManifestSha256}): config {string.Join(", ", r.ConfigFiles)}" +
-              (r.Images.Count > 0 ? $"; images {string.Join(", ", r.Images)}" : ""));
+              (r.Images.Count > 0 ? "; images in the built-in datastore (an app or base OS uses them by sha256, no datastore): " +
+                string.Join(", ", r.Images.Select(i => $"{i.Name} sha256 {i.Sha256} ({i.Size} B)")) : ""));
         return ExitCode.Ok;
     }
 }

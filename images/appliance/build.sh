@@ -34,7 +34,7 @@ ln -s usr/bin $ROOT/bin; ln -s usr/sbin $ROOT/sbin; ln -s usr/lib $ROOT/lib; ln 
 
 # The host commands the appliance drives (Platform/*) and their shared libraries, each taken from the
 # .deb of the version installed here (the host's apt resolves and downloads it).
-for cmd in qemu-system-x86_64 qemu-img unsquashfs sgdisk nft ip dnsmasq mcopy mtype mdir curl; do
+for cmd in qemu-system-x86_64 qemu-img unsquashfs sgdisk nft ip dnsmasq mcopy mtype mdir curl sshd ssh-keygen; do
   p=$(command -v $cmd) || { echo "build.sh: $cmd is not installed on this machine (scripts/setup installs it)"; exit 1; }
   want_file "$p"
 done
@@ -64,7 +64,8 @@ install -m 0755 "$HERE/rootfs/init" $ROOT/sbin/eve-init
 install -m 0755 "$HERE/rootfs/udhcpc.script" $ROOT/usr/share/udhcpc.script
 install_kernel_modules "$ROOT" rootfs
 printf '%s\n' "$VERSION" > $ROOT/etc/eve-release
-printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\ndnsmasq:x:100:65534:dnsmasq:/nonexistent:/bin/false\n' > $ROOT/etc/passwd
+# sshd (debug.enable.ssh) drops privileges to its own user while it authenticates (privilege separation).
+printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\ndnsmasq:x:100:65534:dnsmasq:/nonexistent:/bin/false\nsshd:x:101:65534::/run/sshd:/bin/false\n' > $ROOT/etc/passwd
 printf 'root:x:0:\nnogroup:x:65534:\ndip:x:30:\n' > $ROOT/etc/group
 printf '127.0.0.1 localhost\n' > $ROOT/etc/hosts
 printf 'hosts: files dns\n' > $ROOT/etc/nsswitch.conf

@@ -4,29 +4,40 @@ using System.Runtime.InteropServices;
 namespace Eve.Appliance.Agent.Watchdog;
 
 /// <summary>/dev/watchdog through ioctl(2). Opening the node arms the timer, so this is opened
-/// only when the operator asked for a hardware watchdog and the node exists.</summary>
+/// only when the operator asked for a hardware watchdog and the node exists, and only at its first
+/// use — when the agent's watchdog and node parts start — not when the service is built: what the
+/// appliance does before (the controller's first start makes its PKI) took over 5 minutes in a VM
+/// on a loaded host, nobody pets the timer meanwhile, and the board reset before the appliance was
+/// up (found by the first run against QEMU's i6300esb). The open pets it at once.</summary>
 internal sealed class LinuxHardwareWatchdog : IHardwareWatchdog
 {
     private const int ORdWr = 2, OCloexec = 0x80000;
-    private int _fd;
+    private readonly Lock _lock = new();
+    private int _fd = -1;
+    private bool _closed;
 
-    private LinuxHardwareWatchdog(string path, int fd)
-    {
-        Name = path;
-        _fd = fd;
-    }
+    private LinuxHardwareWatchdog(string path) => Name = path;
 
     public string Name { get; }
 
-    /// <summary>Opens the device, or null when there is none (a VM without i6300esb, a workstation).</summary>
-    public static LinuxHardwareWatchdog? TryOpen(string path = "/dev/watchdog")
+    /// <summary>The device, to be opened at first use, or null when there is none (a VM without i6300esb, a workstation).</summary>
+    public static LinuxHardwareWatchdog? TryOpen(string path = "/dev/watchdog") => File.Exists(path) ? new LinuxHardwareWatchdog(path) : null;
+
+    private int Fd()
     {
-        if (!File.Exists(path)) return null;
-        int fd = Open(path, ORdWr | OCloexec);
-        if (fd < 0)
-            throw new IOException($"cannot open hardware watchdog {path}: {new Win32Exception(Marshal.GetLastPInvokeError()).Message}. " +
-                "Another process (systemd, watchdogd) may hold it; only one may.");
-        return new LinuxHardwareWatchdog(path, fd);
+        lock (_lock)
+        {
+            if (_fd >= 0) return _fd;
+            ObjectDisposedException.ThrowIf(_closed, this);
+            int fd = Open(Name, ORdWr | OCloexec);
+            if (fd < 0)
+                throw new IOException($"cannot open hardware watchdog {Name}: {new Win32Exception(Marshal.GetLastPInvokeError()).Message}. " +
+                    "Another process (systemd, watchdogd) may hold it; only one may.");
+            _fd = fd;
+            int v = 0;
+            _ = Ioctl(fd, WatchdogIoctl.KeepAlive, ref v);
+            return fd;
+        }
     }
 
     public int SetTimeout(int seconds)
@@ -51,20 +62,27 @@ internal sealed class LinuxHardwareWatchdog : IHardwareWatchdog
 
     public void Disarm()
     {
-        if (_fd < 0) return;
-        byte v = (byte)'V';
-        _ = Write(_fd, ref v, 1);
+        lock (_lock)
+        {
+            if (_fd < 0) return;
+            byte v = (byte)'V';
+            _ = Write(_fd, ref v, 1);
+        }
     }
 
     public void Dispose()
     {
-        if (_fd >= 0) _ = Close(_fd);
-        _fd = -1;
+        lock (_lock)
+        {
+            if (_fd >= 0) _ = Close(_fd);
+            _fd = -1;
+            _closed = true;
+        }
     }
 
     private void Call(uint request, ref int value, string what)
     {
-        if (Ioctl(_fd, request, ref value) < 0)
+        if (Ioctl(Fd(), request, ref value) < 0)
             throw new IOException($"{what} on {Name} failed: {new Win32Exception(Marshal.GetLastPInvokeError()).Message}");
     }
 
