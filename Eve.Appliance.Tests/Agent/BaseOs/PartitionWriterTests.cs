@@ -30,6 +30,17 @@ public sealed class PartitionWriterTests
         Assert.That(onDisk.AsSpan().SequenceEqual(image), Is.True);
     }
 
+    [Test]
+    public async Task Write_SignsOfLifeAfterEveryChunk_WrittenAndReadBack()
+    {
+        // The base-OS loop beats its watchdog heartbeat from here; a write of minutes must not look hung.
+        var dev = TestDisks.EveLayout();
+        var image = new byte[PartitionWriter.ChunkBytes + PartitionWriter.ChunkBytes / 2]; // 2 chunks
+        var calls = 0;
+        await Writer.WriteAsync(dev, "IMGB", new MemoryStream(image), onChunk: () => calls++);
+        Assert.That(calls, Is.EqualTo(4), "2 chunks written + 2 read back");
+    }
+
     [TestCase(true, TestName = "Write_ImageLargerThanPartition_IsRefusedBeforeWriting")]
     [TestCase(false, TestName = "Write_StreamLargerThanPartition_StopsWithAClearError")]
     public void TooLarge(bool seekable)

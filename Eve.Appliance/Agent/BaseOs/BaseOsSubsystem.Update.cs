@@ -111,8 +111,11 @@ internal sealed partial class BaseOsSubsystem
         var downloader = new Downloader(new BlobStore(options.BlobDir ?? Path.Combine(_context.Options.PersistDir, "baseos", "blobs")),
             http, options.Download, _context.Time);
         var progress = new Progress<DownloadProgress>(p =>
+        {
+            _beat?.Beat();
             _report.Set(BaseOsStatus.Downloading, BaseOsSubStatus.DownloadInprogress, $"downloading {tree.DisplayName}",
-                p.BytesTotal is > 0 and var total ? (uint)(p.BytesDone * 100 / total) : 0));
+                p.BytesTotal is > 0 and var total ? (uint)(p.BytesDone * 100 / total) : 0);
+        });
         var blob = await downloader.DownloadAsync(request, progress, ct).ConfigureAwait(false);
         if (!activate)
         {
@@ -125,7 +128,7 @@ internal sealed partial class BaseOsSubsystem
         _context.Reports.DeviceInfoChanged();
         PartitionWriteResult written;
         await using (var image = File.OpenRead(blob.Path))
-            written = await new PartitionWriter(_context.Time).WriteAsync(_dev, _other, image, blob.Sha256, ct).ConfigureAwait(false);
+            written = await new PartitionWriter(_context.Time).WriteAsync(_dev, _other, image, blob.Sha256, ct, () => _beat?.Beat()).ConfigureAwait(false);
         var version = await versions.ReadAsync(_dev, _other, ct).ConfigureAwait(false);
         _otherVersion = version;
         _report.OtherVersion(version);

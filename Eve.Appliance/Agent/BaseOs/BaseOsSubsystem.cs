@@ -1,5 +1,6 @@
 using Eve.Appliance.Agent.Config;
 using Eve.Appliance.Agent.Node;
+using Eve.Appliance.Agent.Watchdog;
 using Eve.Appliance.Platform.Gpt;
 using Microsoft.Extensions.Logging;
 using Org.Lfedge.Eve.Info;
@@ -23,6 +24,9 @@ internal sealed partial class BaseOsSubsystem(BaseOsOptions options, IRebootCont
 
     private readonly SemaphoreSlim _lock = new(1, 1);
     private BaseOsReport? _report;
+    // The config loop's heartbeat, also beaten from inside a download or partition write: those take
+    // minutes on a slow disk or link, and silence there must not read as a hung loop to the watchdog.
+    private Heartbeat? _beat;
     private ILogger _log = null!;
     private AgentContext _context = null!;
     private IBlockDevice _dev = null!;
@@ -98,6 +102,7 @@ internal sealed partial class BaseOsSubsystem(BaseOsOptions options, IRebootCont
     private async Task FollowConfigAsync(System.Threading.Channels.ChannelReader<DesiredState> changes, CancellationToken ct)
     {
         using var beat = _context.Health?.Register(Name);
+        _beat = beat;
         while (true)
         {
             beat?.Idle();

@@ -12,8 +12,10 @@ internal sealed class PartitionWriter(TimeProvider time)
 {
     public const int ChunkBytes = 1 << 20;
 
+    /// <param name="onChunk">Called after every chunk written or read back: a slow disk can take minutes
+    /// for an image, and the caller's watchdog heartbeat must see that the work moves.</param>
     public async Task<PartitionWriteResult> WriteAsync(IBlockDevice dev, string partitionName, Stream image,
-        string? expectedSha256 = null, CancellationToken ct = default)
+        string? expectedSha256 = null, CancellationToken ct = default, Action? onChunk = null)
     {
         var table = (await GptReader.ReadAsync(dev, ct).ConfigureAwait(false)).Table;
         var part = table.Find(partitionName)
@@ -53,6 +55,7 @@ internal sealed class PartitionWriter(TimeProvider time)
                     await write.ConfigureAwait(false); // never hand `buffer` back to the pool mid-write
                 }
                 written += n;
+                onChunk?.Invoke();
                 (buffer, next) = (next, buffer);
                 n = following;
             }
@@ -77,6 +80,7 @@ internal sealed class PartitionWriter(TimeProvider time)
                 var read = nextLen > 0 ? dev.ReadAsync(start + nextOff, next.AsMemory(0, nextLen), ct).AsTask() : Task.CompletedTask;
                 try { hash.AppendData(buffer, 0, len); }
                 finally { await read.ConfigureAwait(false); }
+                onChunk?.Invoke();
                 (buffer, next) = (next, buffer);
                 (off, len) = (nextOff, nextLen);
             }
