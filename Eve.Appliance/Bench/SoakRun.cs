@@ -76,6 +76,7 @@ internal static class SoakRun
         {
             await appliance.StopAsync().ConfigureAwait(false);
             StopQemuLeftovers(data);
+            KeepLogs(data, s.OutDir);
             Directory.Delete(dir, recursive: true);
         }
     }
@@ -117,6 +118,17 @@ internal static class SoakRun
             await Task.Delay(200, ct).ConfigureAwait(false);
         }
         throw new TimeoutException("soak: the VM app's QEMU did not start within 5 minutes");
+    }
+
+    /// <summary>The appliance's own log files go beside the samples: a soak's errors are only worth
+    /// something if the reasons survive the run's temporary folder.</summary>
+    private static void KeepLogs(string data, string outDir)
+    {
+        var logs = Path.Combine(data, "logs");
+        if (!Directory.Exists(logs)) return;
+        var to = Path.Combine(outDir, $"logs-{DateTime.UtcNow:yyyyMMddTHHmmssZ}");
+        Directory.CreateDirectory(to);
+        foreach (var f in Directory.GetFiles(logs)) File.Copy(f, Path.Combine(to, Path.GetFileName(f)));
     }
 
     /// <summary>QEMU processes started for this data folder, by their pidfiles under it.</summary>
