@@ -2,6 +2,8 @@
 SHELL := /bin/bash
 DATA ?= $(CURDIR)/var
 LISTEN ?= 127.0.0.1:8443
+# The operator REST API and the web console (https://127.0.0.1:8444/console/), over TLS.
+OPS_LISTEN ?= 127.0.0.1:8444
 # App networks (bridges, dnsmasq, nftables, the VMs' taps) live in this namespace, never on the host's
 # own interfaces; reach an app with `ip netns exec $(APP_NETNS) curl http://APP-IP/`.
 APP_NETNS ?= eve-apps
@@ -23,7 +25,7 @@ build: setup
 	dotnet build eve.appliance.sln -c $(CONFIG) --no-restore -v q -nologo
 
 run: build
-	$(BIN) run --data-dir $(DATA) --listen $(LISTEN) --app-netns $(APP_NETNS)
+	$(BIN) run --data-dir $(DATA) --listen $(LISTEN) --ops-listen $(OPS_LISTEN) --app-netns $(APP_NETNS)
 
 test: build
 	@rm -rf $(RESULTS)
