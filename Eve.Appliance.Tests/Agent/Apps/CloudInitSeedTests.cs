@@ -55,6 +55,16 @@ public sealed class CloudInitSeedTests
     }
 
     [Test]
+    public async Task AppWithoutUserData_NeedsNoSeedFolder()
+    {
+        // The first app of a device without user data: the seeds folder was never made.
+        using var dir = new TempDir("seed-none");
+        var seeds = Path.Combine(dir.Path, "seeds");
+        Assert.That(await CloudInitSeed.EnsureAsync(ProcessRunner.Default, seeds, Intent(null), CancellationToken.None), Is.Null);
+        Assert.That(Directory.Exists(seeds), Is.False);
+    }
+
+    [Test]
     public void UserDataThatIsNotBase64_IsRefusedWithAReadableError()
     {
         using var dir = new TempDir("seed-bad");

@@ -73,6 +73,8 @@ internal static class CloudInitSeed
 
     public static void Remove(string seedDir, Guid app)
     {
+        // File.Delete of a missing file is fine, but not in a missing folder: no app has had a seed yet.
+        if (!Directory.Exists(seedDir)) return;
         var path = PathFor(seedDir, app);
         File.Delete(path);
         File.Delete(path + ".sha256");
