@@ -63,6 +63,9 @@ internal sealed class ControllerTransport(string netns, string runDir, TimeProvi
     {
         handler.ConnectCallback = ConnectAsync;
         handler.UseProxy = false;
+        // One request a minute, and the local config it fetches may change the very address a pooled
+        // connection was bound to (seen: the next POST hung on the dead socket). A new connection each time.
+        handler.PooledConnectionLifetime = TimeSpan.Zero;
     }
 
     /// <summary>The proxy CA certificates of the management ports of the DPC in use.</summary>
