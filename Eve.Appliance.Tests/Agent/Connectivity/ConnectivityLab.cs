@@ -78,6 +78,17 @@ internal sealed class ConnectivityLab : IAsyncDisposable
     }
 
     /// <summary>Pulls the cable of a device port: the upstream end goes down.</summary>
+    /// <summary>tinyproxy on the upstream side of eth0 (port 8888), for the device's subnet only;
+    /// <paramref name="extraConfig"/> adds lines (e.g. BasicAuth). Returns its address.</summary>
+    public async Task<string> StartTinyproxyAsync(string extraConfig = "")
+    {
+        var proxyAddr = $"10.98.{N}.1";
+        var conf = Path.Combine(Dir, "tinyproxy.conf");
+        await File.WriteAllTextAsync(conf, $"Port 8888\nListen {proxyAddr}\nAllow 10.98.{N}.0/24\nTimeout 30\nLogLevel Info\n{extraConfig}");
+        Net.Start(Upstream, "tinyproxy", "-d", "-c", conf);
+        return proxyAddr;
+    }
+
     public Task CutAsync(string upstreamIf) => _lab.ExecAsync(Upstream, "ip", "link", "set", upstreamIf, "down");
 
     public Task RestoreAsync(string upstreamIf) => _lab.ExecAsync(Upstream, "ip", "link", "set", upstreamIf, "up");

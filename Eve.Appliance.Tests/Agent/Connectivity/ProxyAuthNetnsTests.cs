@@ -22,10 +22,7 @@ public sealed class ProxyAuthNetnsTests
     {
         await using var lab = await ConnectivityLab.StartAsync();
         var n = lab.N;
-        var proxyAddr = $"10.98.{n}.1";
-        var conf = Path.Combine(lab.Dir, "tinyproxy.conf");
-        await File.WriteAllTextAsync(conf, $"Port 8888\nListen {proxyAddr}\nAllow 10.98.{n}.0/24\nTimeout 30\nLogLevel Info\nBasicAuth alice s3cret\n");
-        lab.Net.Start(lab.Upstream, "tinyproxy", "-d", "-c", conf);
+        var proxyAddr = await lab.StartTinyproxyAsync("BasicAuth alice s3cret\n");
         var runDir = Path.Combine(lab.Dir, "run");
         var applier = new NetnsDpcApplier(new IpLinkClient(lab.Net.Runner), lab.Net.Runner, lab.Device, runDir);
         var tester = lab.NewTester();

@@ -18,10 +18,7 @@ public sealed class ProxyNetnsTests
     {
         await using var lab = await ConnectivityLab.StartAsync();
         var n = lab.N;
-        var proxyAddr = $"10.98.{n}.1";
-        var conf = Path.Combine(lab.Dir, "tinyproxy.conf");
-        await File.WriteAllTextAsync(conf, $"Port 8888\nListen {proxyAddr}\nAllow 10.98.{n}.0/24\nTimeout 30\nLogLevel Info\n");
-        lab.Net.Start(lab.Upstream, "tinyproxy", "-d", "-c", conf);
+        var proxyAddr = await lab.StartTinyproxyAsync();
         // Direct device → controller traffic is dropped; tinyproxy (local in upstream) still reaches it.
         await lab.Net.ExecAsync(lab.Upstream, "nft", "add table inet conntest");
         await lab.Net.ExecAsync(lab.Upstream, "nft", "add chain inet conntest in { type filter hook input priority 0 ; policy accept ; }");
